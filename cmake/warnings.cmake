@@ -1,0 +1,12 @@
+# One interface target carries the project's warning and sanitizer flags to every target that links it.
+add_library(fleetcheck_options INTERFACE)
+target_compile_options(fleetcheck_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                                    -Wno-sign-conversion -Wnon-virtual-dtor)
+if(FLEETCHECK_WERROR)
+  target_compile_options(fleetcheck_options INTERFACE -Werror)
+endif()
+if(FLEETCHECK_SANITIZE)
+  target_compile_options(fleetcheck_options INTERFACE -fsanitize=${FLEETCHECK_SANITIZE}
+                                                      -fno-omit-frame-pointer)
+  target_link_options(fleetcheck_options INTERFACE -fsanitize=${FLEETCHECK_SANITIZE})
+endif()

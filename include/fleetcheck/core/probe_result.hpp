@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fleetcheck::core {
+
+/// How one check ended. Every target gets exactly one.
+enum class outcome : std::uint8_t {
+  healthy,    ///< answered, and the answer is what the target expects
+  unhealthy,  ///< answered, but not as expected (status, conditions)
+  error,      ///< could not get an answer: refused, reset, bad protocol, body too large...
+  timeout,    ///< the check's own timeout ran out
+  deadline,   ///< the run's global deadline ran out before the check finished (or started)
+};
+
+std::string_view to_string(outcome o);
+
+/// The step a check is in; kept up to date while it runs so that a check cut short can say where.
+enum class probe_phase : std::uint8_t {
+  queued,
+  resolve,
+  connect,
+  tls,
+  write,
+  first_byte,
+  transfer,
+  done,
+};
+
+std::string_view to_string(probe_phase p);
+
+/// Time spent in each step, in seconds; a step that did not happen stays 0.
+struct phase_timings {
+  double resolve = 0;
+  double connect = 0;
+  double tls = 0;
+  double first_byte = 0;  ///< request written -> first response byte (server processing)
+  double transfer = 0;    ///< first response byte -> response complete
+};
+
+/// The result of one check, a plain value.
+struct probe_result {
+  core::outcome outcome = core::outcome::deadline;
+  int http_status = 0;  ///< 0 when no HTTP response was read
+  double duration_seconds = 0;
+  phase_timings phases;
+  std::string error;  ///< empty when healthy; else why, precisely
+  std::string body;   ///< response body up to the target's cap (for conditions)
+  int attempts = 0;
+};
+
+}  // namespace fleetcheck::core

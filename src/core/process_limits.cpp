@@ -1,0 +1,23 @@
+#include "fleetcheck/core/process_limits.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+
+namespace fleetcheck::core {
+
+std::size_t raise_open_file_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur == RLIM_INFINITY) return wanted;
+  if (limit.rlim_cur >= wanted) return limit.rlim_cur;
+  rlimit raised = limit;
+  raised.rlim_cur = raised.rlim_max = std::max<rlim_t>(limit.rlim_max, wanted);
+  if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+  raised = limit;
+  raised.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+  return limit.rlim_cur;
+}
+
+}  // namespace fleetcheck::core

@@ -1,0 +1,171 @@
+#include "mock/mock_session.hpp"
+
+#include <charconv>
+#include <random>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <fmt/format.h>
+
+namespace fleetcheck::mock {
+namespace {
+
+namespace asio = net::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+/// What one request asked for, after query parameters overrode the service's defaults.
+struct plan {
+  fault what = fault::none;
+  int status = 200;
+  core::duration delay{0};
+  std::string bad_request;  // non-empty: answer 400 with this text
+  bool not_found = false;
+};
+
+plan make_plan(const http::request<http::string_body>& req, const service_behaviour& b) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  plan p;
+  p.what = b.default_fault;
+  p.delay = b.options->delay;
+  if (b.options->jitter.count() > 0) {
+    std::uniform_int_distribution<core::duration::rep> spread(0, b.options->jitter.count());
+    p.delay += core::duration(spread(rng));
+  }
+  auto parsed = boost::urls::parse_origin_form(req.target());
+  if (!parsed) {
+    p.bad_request = "malformed request target";
+    return p;
+  }
+  if (parsed->path() != "/health" && parsed->path() != "/") p.not_found = true;
+  for (const auto param : parsed->params()) {
+    if (param.key == "delay") {
+      try {
+        p.delay = core::parse_duration(param.value);
+      } catch (const std::invalid_argument& e) {
+        p.bad_request = e.what();
+      }
+    } else if (param.key == "status") {
+      int code = 0;
+      const auto [end, ec] =
+          std::from_chars(param.value.data(), param.value.data() + param.value.size(), code);
+      if (ec != std::errc{} || code < 100 || code > 599) {
+        p.bad_request = "status must be 100-599";
+      } else {
+        p.status = code;
+      }
+    } else if (param.key == "fault") {
+      if (const auto f = parse_fault(param.value)) {
+        p.what = *f;
+      } else {
+        p.bad_request = "fault must be one of hang, reset, garbage, big, slow, fail, none";
+      }
+    }
+  }
+  if (p.what == fault::fail && p.status == 200) p.status = b.options->fail_status;
+  return p;
+}
+
+asio::awaitable<void> sleep_for(core::duration d) {
+  if (d.count() <= 0) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(net::use_nothrow);
+}
+
+/// Streams a body far larger than any sane health endpoint sends.
+asio::awaitable<void> send_big(tcp::socket& socket) {
+  constexpr std::size_t total = 10 * 1024 * 1024;
+  const std::string head = fmt::format(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", total);
+  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(head), net::use_nothrow);
+  static const std::string chunk(64 * 1024, 'x');
+  for (std::size_t sent = 0; !ec && sent < total; sent += chunk.size()) {
+    std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(chunk), net::use_nothrow);
+  }
+}
+
+/// Headers at once, then the body one byte every 100 ms.
+asio::awaitable<void> send_slowly(tcp::socket& socket) {
+  constexpr std::size_t length = 100;
+  const std::string head = fmt::format(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", length);
+  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(head), net::use_nothrow);
+  for (std::size_t i = 0; !ec && i < length; ++i) {
+    co_await sleep_for(std::chrono::milliseconds(100));
+    std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(" ", 1), net::use_nothrow);
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behaviour) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(1024 * 1024);
+    auto [read_error, n] = co_await http::async_read(socket, buffer, parser, net::use_nothrow);
+    if (read_error) co_return;
+    auto& req = parser.get();
+    behaviour.served->fetch_add(1, std::memory_order_relaxed);
+    const plan p = make_plan(req, behaviour);
+
+    http::response<http::string_body> res;
+    res.version(11);
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::server, "fleetcheck-mock");
+    res.set(http::field::content_type, "application/json");
+    if (!p.bad_request.empty() || p.not_found) {
+      res.result(p.not_found ? http::status::not_found : http::status::bad_request);
+      res.body() = fmt::format(R"({{"error":"{}"}})", p.not_found ? "no such path" : p.bad_request);
+    } else {
+      co_await sleep_for(p.delay);
+      switch (p.what) {
+        case fault::hang:
+          // Never answer; keep the connection until the client gives up.
+          for (boost::system::error_code ec; !ec;) {
+            std::tie(ec, n) = co_await socket.async_read_some(buffer.prepare(512), net::use_nothrow);
+          }
+          co_return;
+        case fault::reset:
+          socket.set_option(asio::socket_base::linger(true, 0), ignored);
+          socket.close(ignored);  // with linger 0: RST, not FIN
+          co_return;
+        case fault::garbage: {
+          static constexpr std::string_view junk = "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n";
+          co_await asio::async_write(socket, asio::buffer(junk.data(), junk.size()), net::use_nothrow);
+          socket.shutdown(tcp::socket::shutdown_send, ignored);
+          co_return;
+        }
+        case fault::big:
+          co_await send_big(socket);
+          co_return;
+        case fault::slow:
+          co_await send_slowly(socket);
+          co_return;
+        case fault::none:
+        case fault::fail:
+          break;
+      }
+      res.result(static_cast<unsigned>(p.status));
+      res.body() = p.status >= 200 && p.status < 300 ? R"({"status":"ok"})" : R"({"status":"down"})";
+    }
+    res.prepare_payload();
+    const bool keep_alive = res.keep_alive();
+    auto [write_error, written] = co_await http::async_write(socket, res, net::use_nothrow);
+    if (write_error || !keep_alive) break;
+  }
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace fleetcheck::mock
