@@ -1,10 +1,10 @@
 #include "fleetcheck/conditions/condition.hpp"
 
-#include <cmath>
-#include <optional>
-
 #include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "condition_parser.hpp"
 #include "fleetcheck/core/duration.hpp"
@@ -114,7 +114,9 @@ actual text_value(actual::kind type, std::string_view text) {
   return a;
 }
 
-actual unavailable(std::string_view why) { return text_value(actual::kind::unavailable, why); }
+actual unavailable(std::string_view why) {
+  return text_value(actual::kind::unavailable, why);
+}
 
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n\f\v");
@@ -387,7 +389,9 @@ condition condition::parse(std::string_view text) {
   return condition(std::make_shared<const detail::parsed_condition>(detail::parse_condition(text)));
 }
 
-const std::string& condition::text() const { return parsed_->text; }
+const std::string& condition::text() const {
+  return parsed_->text;
+}
 
 bool condition::needs_body() const {
   return parsed_->subject == subject_kind::body || parsed_->subject == subject_kind::body_length ||

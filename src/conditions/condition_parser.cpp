@@ -1,12 +1,12 @@
 #include "condition_parser.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "fleetcheck/conditions/condition.hpp"
 #include "fleetcheck/core/duration.hpp"
@@ -29,9 +29,13 @@ bool is_key_char(char c) {
   return !is_space(c) && std::string_view(".[]()=!<>,").find(c) == std::string_view::npos;
 }
 
-bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -183,8 +187,9 @@ class parser {
         bool all_digits = !digits.empty();
         for (const char c : digits) all_digits = all_digits && is_digit(c);
         if (!all_digits) {
-          fail(fmt::format("array index must be a whole number like [0], found [{}] after \"[BODY]{}\"",
-                           escape(digits), escape(format_path(path))));
+          fail(fmt::format(
+              "array index must be a whole number like [0], found [{}] after \"[BODY]{}\"",
+              escape(digits), escape(format_path(path))));
         }
         std::size_t index = 0;
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
@@ -366,7 +371,8 @@ class parser {
         const auto comma = remaining.find(',');
         const auto item = trim(remaining.substr(0, comma));
         if (item.empty()) {
-          fail(trim(*items).empty() ? "any() needs at least one value" : "any() has an empty value");
+          fail(trim(*items).empty() ? "any() needs at least one value"
+                                    : "any() has an empty value");
         }
         out.values.push_back(typed_operand(out, item));
         out.rhs_text += item;
@@ -426,8 +432,12 @@ std::string_view to_string(comparison op) {
   return "==";
 }
 
-std::string quote(std::string_view text) { return "\"" + escape(text) + "\""; }
+std::string quote(std::string_view text) {
+  return "\"" + escape(text) + "\"";
+}
 
-parsed_condition parse_condition(std::string_view text) { return parser(text).parse(); }
+parsed_condition parse_condition(std::string_view text) {
+  return parser(text).parse();
+}
 
 }  // namespace fleetcheck::conditions::detail

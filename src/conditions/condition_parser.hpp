@@ -53,7 +53,9 @@ parsed_condition parse_condition(std::string_view text);
 std::string_view to_string(comparison op);
 
 /// Ordering operators need values that have an order; == and != do not.
-inline bool is_ordering(comparison op) { return op != comparison::eq && op != comparison::ne; }
+inline bool is_ordering(comparison op) {
+  return op != comparison::eq && op != comparison::ne;
+}
 
 /// The whole of s as a finite number, or nullopt ("12abc", "inf" and "" are not numbers).
 std::optional<double> parse_number(std::string_view s);

@@ -1,5 +1,6 @@
 #include "fleetcheck/config/target_url.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 #include <boost/url/parse.hpp>
@@ -34,10 +35,15 @@ core::target target_from_url(std::string_view text, const target_defaults& defau
   }
   t.host = url.host_address();
   if (url.has_port()) {
-    if (url.port().empty() || url.port_number() == 0) {
-      throw std::invalid_argument(fmt::format("URL '{}' has an invalid port '{}'", text, url.port()));
+    // Boost.URL's port_number() wraps values past 65535; check the digits ourselves.
+    const auto digits = url.port();
+    unsigned long port = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || port == 0 ||
+        port > 65535) {
+      throw std::invalid_argument(fmt::format("URL '{}' has an invalid port '{}'", text, digits));
     }
-    t.port = url.port_number();
+    t.port = static_cast<std::uint16_t>(port);
   }
   t.path = url.encoded_path().empty() ? std::string("/") : std::string(url.encoded_path());
   if (url.has_query()) {

@@ -13,6 +13,7 @@ namespace fleetcheck::conditions {
 /// A condition that does not parse, or that compares things that cannot be compared.
 /// what() is one line that quotes the condition; callers add file, line and target.
 class condition_error : public std::runtime_error {
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -21,7 +22,7 @@ struct observation {
   bool connected = false;
   int status = 0;  // 0 = no HTTP response
   double response_time_ms = 0;
-  std::string_view body;  // may be empty
+  std::string_view body;                                           // may be empty
   std::optional<std::chrono::nanoseconds> certificate_expiration;  // time left; nullopt = no TLS
 };
 
@@ -67,7 +68,6 @@ class condition {
 
 /// Evaluates many conditions against one observation, parsing the body as JSON at most once.
 /// Returns the FAILED conditions' verdicts only (empty = all passed), in the conditions' order.
-std::vector<verdict> evaluate_all(const std::vector<condition>& conditions,
-                                  const observation& obs);
+std::vector<verdict> evaluate_all(const std::vector<condition>& conditions, const observation& obs);
 
 }  // namespace fleetcheck::conditions

@@ -1,0 +1,30 @@
+#pragma once
+// Test support: an in-process mock fleet on loopback ports the OS picks.
+
+#include <string>
+#include <vector>
+
+#include "fleetcheck/config/target_url.hpp"
+#include "fleetcheck/mock/mock_fleet.hpp"
+
+namespace fleetcheck::test_support {
+
+inline mock::mock_options quick_mock(std::size_t services = 1,
+                                     core::duration delay = std::chrono::milliseconds(20)) {
+  mock::mock_options o;
+  o.services = services;
+  o.base_port = 0;
+  o.delay = delay;
+  o.threads = 1;
+  return o;
+}
+
+/// A target for `url` with its name set, as the config loader would build it.
+inline core::target make_target(const std::string& url, const std::string& name = "",
+                                config::target_defaults defaults = {}) {
+  auto t = config::target_from_url(url, defaults);
+  if (!name.empty()) t.name = name;
+  return t;
+}
+
+}  // namespace fleetcheck::test_support

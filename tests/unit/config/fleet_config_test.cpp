@@ -1,0 +1,167 @@
+#include "fleetcheck/config/fleet_config.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fleetcheck/config/target_url.hpp"
+#include "fleetcheck/core/config_error.hpp"
+
+using namespace fleetcheck;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+namespace {
+
+config::fleet_config parse(const std::string& yaml) {
+  return config::parse_config(yaml, "fleet.yaml", config::target_defaults{});
+}
+
+/// The message of the config_error that parsing `yaml` throws.
+std::string error_of(const std::string& yaml) {
+  try {
+    parse(yaml);
+  } catch (const core::config_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(fleet_config, reads_targets_defaults_and_run_settings) {
+  const auto c = parse(R"(
+deadline: 3s
+concurrency: 50
+defaults:
+  timeout: 750ms
+  headers: {X-Team: sre}
+  expect_status: [200, 204]
+targets:
+  - name: api
+    url: http://127.0.0.1:8080/health?deep=1
+  - url: http://[::1]:9000/ready
+    method: post
+    body: '{"ping":1}'
+    timeout: 2s
+    expect_status: 2xx
+    max_body: 1KiB
+    headers: {X-Team: web, Authorization: Bearer x}
+)");
+  ASSERT_EQ(c.targets.size(), 2u);
+  EXPECT_EQ(*c.deadline, 3s);
+  EXPECT_EQ(*c.concurrency, 50u);
+  const auto& api = c.targets[0];
+  EXPECT_EQ(api.name, "api");
+  EXPECT_EQ(api.host, "127.0.0.1");
+  EXPECT_EQ(api.port, 8080);
+  EXPECT_EQ(api.path, "/health?deep=1");
+  EXPECT_EQ(api.timeout, 750ms);
+  EXPECT_EQ(api.expect_status.describe(), "200,204");
+  EXPECT_EQ(api.origin, "fleet.yaml:9");
+  ASSERT_EQ(api.request.headers.size(), 1u);
+  const auto& v6 = c.targets[1];
+  EXPECT_EQ(v6.name, "http://[::1]:9000/ready");
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.request.method, "POST");
+  EXPECT_EQ(v6.request.body, R"({"ping":1})");
+  EXPECT_EQ(v6.timeout, 2s);
+  EXPECT_EQ(v6.max_body_bytes, 1024u);
+  ASSERT_EQ(v6.request.headers.size(), 2u);
+  EXPECT_EQ(v6.request.headers[0].second, "web");  // the target overrides the default
+}
+
+TEST(fleet_config, substitutes_environment_variables) {
+  ::setenv("FLEETCHECK_TEST_PORT", "7070", 1);
+  const auto c = parse("targets:\n  - url: http://127.0.0.1:${FLEETCHECK_TEST_PORT}/h\n");
+  EXPECT_EQ(c.targets[0].port, 7070);
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/${FLEETCHECK_SURELY_UNSET}\n"),
+              HasSubstr("fleet.yaml:2: targets[0]: 'url' uses environment variable "
+                        "FLEETCHECK_SURELY_UNSET which is not set"));
+}
+
+TEST(fleet_config, names_file_and_line_of_each_error) {
+  EXPECT_EQ(error_of("targets: [\n"), error_of("targets: [\n"));
+  EXPECT_THAT(error_of("targets: [\n"), HasSubstr("fleet.yaml:2: malformed YAML"));
+  EXPECT_THAT(error_of(""), HasSubstr("fleet.yaml: the file is empty"));
+  EXPECT_THAT(error_of("deadline: 5s\n"), HasSubstr("missing 'targets'"));
+  EXPECT_THAT(error_of("targets: []\n"), HasSubstr("fleet.yaml:1: 'targets' is empty"));
+  EXPECT_THAT(error_of("targets: x\n"), HasSubstr("'targets' must be a list"));
+  EXPECT_THAT(error_of("targest: []\n"),
+              HasSubstr("fleet.yaml:1: unknown key 'targest' (did you mean 'targets'?)"));
+  EXPECT_THAT(error_of("targets:\n  - name: a\n    url: http://h/\n    timout: 1s\n"),
+              HasSubstr("fleet.yaml:4: target 'a': unknown key 'timout' (did you mean 'timeout'?)"));
+  EXPECT_THAT(error_of("defaults: {retry: 1}\ntargets:\n  - url: http://h/\n"),
+              HasSubstr("fleet.yaml:1: defaults: unknown key 'retry'"));
+  EXPECT_THAT(error_of("targets:\n  - name: a\n"), HasSubstr("fleet.yaml:2: target 'a': missing 'url'"));
+  EXPECT_THAT(error_of("targets:\n  - url: ftp://h/\n"),
+              HasSubstr("fleet.yaml:2: targets[0]: unsupported URL scheme 'ftp'"));
+  EXPECT_THAT(error_of("targets:\n  - url: 'http://'\n"), HasSubstr("fleet.yaml:2: targets[0]:"));
+  EXPECT_THAT(error_of("targets:\n  - url: not a url\n"), HasSubstr("invalid URL 'not a url'"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    timeout: 5\n"),
+              HasSubstr("fleet.yaml:3: targets[0]: 'timeout': invalid duration '5'"));
+  EXPECT_THAT(error_of("deadline: soon\ntargets:\n  - url: http://h/\n"),
+              HasSubstr("fleet.yaml:1: 'deadline': invalid duration 'soon'"));
+  EXPECT_THAT(error_of("concurrency: 0\ntargets:\n  - url: http://h/\n"),
+              HasSubstr("fleet.yaml:1: 'concurrency' must be a positive whole number"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    expect_status: [200, 7xx]\n"),
+              HasSubstr("fleet.yaml:3: targets[0]: 'expect_status': invalid status '7xx'"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    max_body: lots\n"),
+              HasSubstr("'max_body': invalid size 'lots'"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    method: 'GE T'\n"),
+              HasSubstr("invalid method 'GE T'"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    headers: [a]\n"),
+              HasSubstr("'headers' must be a mapping"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h:99999/\n"), HasSubstr("invalid port"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://user:pw@h/\n"), HasSubstr("credentials"));
+  EXPECT_THAT(error_of("targets:\n  - just-a-string\n"), HasSubstr("fleet.yaml:2: targets[0]: expected a mapping"));
+}
+
+TEST(fleet_config, rejects_duplicate_names_naming_both_places) {
+  EXPECT_THAT(error_of("targets:\n  - name: a\n    url: http://h/1\n  - name: a\n    url: http://h/2\n"),
+              HasSubstr("fleet.yaml:4: duplicate target name 'a' (first defined at fleet.yaml:2)"));
+}
+
+TEST(fleet_config, missing_file_is_a_config_error_naming_it) {
+  try {
+    config::load_config_file("/nonexistent/fleet.yaml", {});
+    FAIL();
+  } catch (const core::config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/fleet.yaml: cannot read config file"));
+  }
+}
+
+TEST(url_list, skips_comments_and_blank_lines_and_names_bad_lines) {
+  std::istringstream good("# fleet\n\nhttp://127.0.0.1:1/a  # first\n  http://127.0.0.1:2/b\n");
+  const auto targets = config::parse_url_list(good, "list.txt", {});
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0].url, "http://127.0.0.1:1/a");
+  EXPECT_EQ(targets[1].origin, "list.txt:4");
+  std::istringstream bad("http://ok/\nbogus\n");
+  try {
+    config::parse_url_list(bad, "list.txt", {});
+    FAIL();
+  } catch (const core::config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("list.txt:2: invalid URL 'bogus'"));
+  }
+}
+
+TEST(target_url, fills_defaults_from_the_url) {
+  const auto t = config::target_from_url("http://example.test/", {});
+  EXPECT_EQ(t.port, 80);
+  EXPECT_EQ(t.path, "/");
+  const auto bare = config::target_from_url("http://example.test", {});
+  EXPECT_EQ(bare.path, "/");
+}
+
+TEST(parse_size, understands_units) {
+  EXPECT_EQ(config::parse_size("512"), 512u);
+  EXPECT_EQ(config::parse_size("64KiB"), 65536u);
+  EXPECT_EQ(config::parse_size("1MiB"), 1048576u);
+  EXPECT_EQ(config::parse_size("10kB"), 10000u);
+  EXPECT_THROW(config::parse_size("0"), std::invalid_argument);
+  EXPECT_THROW(config::parse_size("1PB"), std::invalid_argument);
+  EXPECT_THROW(config::parse_size("KiB"), std::invalid_argument);
+}

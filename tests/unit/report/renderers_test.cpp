@@ -1,0 +1,129 @@
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "fleetcheck/config/target_url.hpp"
+#include "fleetcheck/report/report.hpp"
+
+using namespace fleetcheck;
+using ::testing::HasSubstr;
+
+namespace {
+
+struct sample {
+  std::vector<core::target> targets;
+  engine::run_report run;
+
+  sample() {
+    const auto add = [&](std::string name, core::outcome o, int status, double seconds,
+                         std::string error) {
+      auto t = config::target_from_url("http://127.0.0.1:9000/health", {});
+      t.name = std::move(name);
+      targets.push_back(t);
+      core::probe_result r;
+      r.outcome = o;
+      r.http_status = status;
+      r.duration_seconds = seconds;
+      r.error = std::move(error);
+      r.attempts = 1;
+      r.phases.connect = 0.001;
+      run.results.push_back(r);
+    };
+    add("alpha", core::outcome::healthy, 200, 0.2, "");
+    add("bravo", core::outcome::unhealthy, 503, 0.21, "HTTP 503 Service Unavailable, expected 2xx");
+    add("charlie", core::outcome::timeout, 0, 2.0, "timed out after 2s while waiting for response");
+    add("delta \"quoted\"", core::outcome::error, 0, 0.001, "connection refused");
+    run.elapsed_seconds = 2.001;
+  }
+  report::fleet_view view() const { return {targets, run}; }
+};
+
+std::string table(const sample& s, bool colour = false) {
+  std::ostringstream out;
+  report::render_table(out, s.view(), {colour});
+  return out.str();
+}
+
+}  // namespace
+
+TEST(table_renderer, sorts_failures_first_and_ends_with_a_summary) {
+  const auto text = table(sample{});
+  const auto pos = [&](const char* what) { return text.find(what); };
+  EXPECT_LT(pos("delta"), pos("charlie"));
+  EXPECT_LT(pos("charlie"), pos("bravo"));
+  EXPECT_LT(pos("bravo"), pos("alpha"));
+  EXPECT_THAT(text, HasSubstr("checked 4 targets: 1 healthy, 3 failed (1 unhealthy, 1 error, "
+                              "1 timeout) in 2.001s, slowest charlie 2.000s"));
+  EXPECT_EQ(text.find("\033["), std::string::npos) << "no colour unless asked";
+}
+
+TEST(table_renderer, aligns_columns) {
+  std::istringstream lines(table(sample{}));
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_EQ(header.find("RESULT"), row.find("error"));
+}
+
+TEST(table_renderer, colours_only_when_asked) {
+  EXPECT_THAT(table(sample{}, true), HasSubstr("\033[31merror"));
+}
+
+TEST(json_renderer, follows_the_documented_schema) {
+  sample s;
+  std::ostringstream out;
+  report::render_json(out, s.view());
+  const auto doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["summary"]["total"], 4);
+  EXPECT_EQ(doc["summary"]["healthy"], 1);
+  EXPECT_EQ(doc["summary"]["unhealthy"], 3);
+  EXPECT_EQ(doc["summary"]["deadline_exceeded"], false);
+  EXPECT_DOUBLE_EQ(doc["summary"]["elapsed_seconds"].get<double>(), 2.001);
+  ASSERT_EQ(doc["results"].size(), 4u);
+  const auto& bravo = doc["results"][1];
+  EXPECT_EQ(bravo["name"], "bravo");
+  EXPECT_EQ(bravo["url"], "http://127.0.0.1:9000/health");
+  EXPECT_EQ(bravo["outcome"], "unhealthy");
+  EXPECT_EQ(bravo["healthy"], false);
+  EXPECT_EQ(bravo["http_status"], 503);
+  EXPECT_EQ(bravo["error"], "HTTP 503 Service Unavailable, expected 2xx");
+  EXPECT_DOUBLE_EQ(bravo["phases"]["connect"].get<double>(), 0.001);
+  EXPECT_TRUE(doc["results"][2]["http_status"].is_null());
+  EXPECT_TRUE(doc["results"][0]["error"].is_null());
+}
+
+TEST(ndjson_renderer, writes_one_object_per_line_then_the_summary) {
+  sample s;
+  std::ostringstream out;
+  report::render_ndjson(out, s.view());
+  std::istringstream lines(out.str());
+  std::vector<nlohmann::json> docs;
+  for (std::string line; std::getline(lines, line);) docs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(docs.size(), 5u);
+  EXPECT_EQ(docs[0]["name"], "alpha");
+  EXPECT_EQ(docs[4]["summary"]["total"], 4);
+}
+
+TEST(prometheus_renderer, uses_blackbox_names_and_escapes_labels) {
+  sample s;
+  std::ostringstream out;
+  report::render_prometheus(out, s.view());
+  const auto text = out.str();
+  EXPECT_THAT(text, HasSubstr("# TYPE probe_success gauge"));
+  EXPECT_THAT(text, HasSubstr("probe_success{target=\"alpha\",url=\"http://127.0.0.1:9000/health\"} 1"));
+  EXPECT_THAT(text, HasSubstr("probe_success{target=\"bravo\""));
+  EXPECT_THAT(text, HasSubstr("probe_http_status_code{target=\"bravo\",url=\"http://127.0.0.1:9000/health\"} 503"));
+  EXPECT_THAT(text, HasSubstr("target=\"delta \\\"quoted\\\"\""));
+  EXPECT_THAT(text, HasSubstr("phase=\"connect\"} 0.001"));
+  EXPECT_THAT(text, HasSubstr("fleetcheck_check_outcome{target=\"charlie\",url=\"http://127.0.0.1:9000/health\",outcome=\"timeout\"} 1"));
+  EXPECT_THAT(text, HasSubstr("fleetcheck_run_targets 4"));
+}
+
+TEST(exit_code, is_zero_only_when_everything_is_healthy) {
+  sample s;
+  EXPECT_EQ(report::exit_code(s.run), 1);
+  for (auto& r : s.run.results) r.outcome = core::outcome::healthy;
+  EXPECT_EQ(report::exit_code(s.run), 0);
+}
