@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "Seed for which services misbehave (default 1)");
   app.add_option("--threads", o.threads, "Event-loop threads (default: one per core)");
   app.add_option("--manifest", manifest, "Write the fleet as a fleetcheck config to FILE");
+  app.add_flag("--tls", o.tls, "Serve HTTPS (needs --cert and --key)");
+  app.add_option("--cert", o.cert_file, "PEM certificate chain for --tls");
+  app.add_option("--key", o.key_file, "PEM private key for --tls");
+  app.add_option("--client-ca", o.client_ca_file, "With --tls: require client certificates from this CA");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

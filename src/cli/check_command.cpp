@@ -57,7 +57,32 @@ config::target_defaults defaults_from_flags(const check_options& o) {
     }
     auto value = h.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
-    d.request.headers.emplace_back(h.substr(0, colon), value);
+    if (config::is_sensitive_header(h.substr(0, colon))) config::add_secret(d.secrets, value);
+    config::set_header(d.request, h.substr(0, colon), value);
+  }
+  if (!o.ca_file.empty()) {
+    if (!std::ifstream(o.ca_file)) {
+      throw config_error(fmt::format("--ca-file {}: cannot read: {}", o.ca_file, std::strerror(errno)));
+    }
+    d.tls.ca_file = o.ca_file;
+  }
+  d.tls.insecure_skip_verify = o.insecure;
+  if (o.retries) {
+    if (*o.retries < 0 || *o.retries > 10) throw config_error("--retries must be from 0 to 10");
+    d.retries = *o.retries;
+  }
+  if (o.follow_redirects) {
+    if (*o.follow_redirects < 0 || *o.follow_redirects > 20) {
+      throw config_error("--follow-redirects must be from 0 to 20");
+    }
+    d.follow_redirects = *o.follow_redirects;
+  }
+  for (const auto& text : o.conditions) {
+    try {
+      d.conditions.push_back(conditions::condition::parse(text));
+    } catch (const conditions::condition_error& e) {
+      throw config_error(fmt::format("--condition: {}", e.what()));
+    }
   }
   for (const auto& item : o.expect_status) {
     try {
@@ -150,8 +175,14 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   std::ostream& sink = options.output_file.empty() ? out : file;
 
   core::raise_open_file_limit();
-  engine::fleet_run run(p.targets, p.run);
-  const auto result = run.wait();
+  std::unique_ptr<engine::fleet_run> run;
+  try {
+    run = std::make_unique<engine::fleet_run>(p.targets, p.run);
+  } catch (const config_error& e) {
+    err << "fleetcheck: " << e.what() << '\n';
+    return bad_input;
+  }
+  const auto result = run->wait();
   const report::fleet_view view{p.targets, result};
   switch (p.format) {
     case report::format::table: {

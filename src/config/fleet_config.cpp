@@ -21,11 +21,31 @@ namespace {
 using core::config_error;
 
 constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults", "targets"};
-constexpr std::string_view default_keys[] = {"timeout", "method", "headers",
-                                             "body",    "expect_status", "max_body"};
-constexpr std::string_view target_keys[] = {"name",    "url",           "method",  "headers",
-                                            "body",    "timeout",       "expect_status",
-                                            "max_body"};
+constexpr std::string_view default_keys[] = {
+    "timeout",  "method", "headers", "body",       "expect_status",    "max_body",    "tls",
+    "retries", "conditions", "follow_redirects", "basic_auth", "bearer_token"};
+constexpr std::string_view target_keys[] = {
+    "name",     "url",     "method",     "headers",          "body",       "timeout",
+    "expect_status", "max_body", "tls", "retries", "conditions", "follow_redirects",
+    "basic_auth", "bearer_token", "send", "expect"};
+constexpr std::string_view tls_keys[] = {"ca_file", "server_name", "insecure_skip_verify",
+                                         "cert_file", "key_file"};
+constexpr std::string_view basic_auth_keys[] = {"username", "password"};
+// Keys that make no sense for a tcp:// target.
+constexpr std::string_view http_only_keys[] = {"method", "headers", "body", "expect_status",
+                                               "max_body", "follow_redirects", "basic_auth",
+                                               "bearer_token", "tls"};
+
+/// Environment variables whose values are treated as secrets wherever they are substituted.
+bool is_secret_variable(std::string_view name) {
+  std::string upper(name);
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "KEY",
+                                      "CREDENTIAL", "AUTH"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -54,6 +74,11 @@ class reader {
                                    context.empty() ? "" : fmt::format("{}: ", context), message));
   }
 
+  void take_env_secrets(std::vector<std::string>& into) const {
+    for (auto& secret : env_secrets_) add_secret(into, std::move(secret));
+    env_secrets_.clear();
+  }
+
   std::string where(const YAML::Node& at) const {
     return fmt::format("{}:{}", source_, at.Mark().line + 1);
   }
@@ -77,6 +102,7 @@ class reader {
     if (!node.IsScalar()) fail(node, context, fmt::format("'{}' must be a single value", key));
     const auto& raw = node.Scalar();
     std::string out;
+    out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] == '$' && i + 1 < raw.size() && raw[i + 1] == '$') {
         out += '$';
@@ -90,6 +116,7 @@ class reader {
           fail(node, context,
                fmt::format("'{}' uses environment variable {} which is not set", key, name));
         }
+        if (is_secret_variable(name)) add_secret(env_secrets_, value);
         out += value;
         i = close;
       } else {
@@ -120,6 +147,50 @@ class reader {
     return value;
   }
 
+  int small_count(const YAML::Node& node, std::string_view context, std::string_view key,
+                  int most) const {
+    const auto text = scalar(node, context, key);
+    int value = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > most) {
+      fail(node, context, fmt::format("'{}' must be a whole number from 0 to {}, not '{}'", key,
+                                      most, text));
+    }
+    return value;
+  }
+
+  bool boolean(const YAML::Node& node, std::string_view context, std::string_view key) const {
+    const auto text = scalar(node, context, key);
+    if (text == "true") return true;
+    if (text == "false") return false;
+    fail(node, context, fmt::format("'{}' must be true or false, not '{}'", key, text));
+  }
+
+  /// A file that must exist and be readable: checked now, so the mistake names its line.
+  std::string readable_file(const YAML::Node& node, std::string_view context,
+                            std::string_view key) const {
+    auto path = scalar(node, context, key);
+    std::ifstream probe(path);
+    if (!probe) {
+      fail(node, context, fmt::format("'{}': cannot read '{}': {}", key, path, std::strerror(errno)));
+    }
+    return path;
+  }
+
+  void tls_keys_into(const YAML::Node& n, std::string_view context, core::tls_settings& tls) const {
+    check_keys(n, tls_keys, fmt::format("{}{}tls", context, context.empty() ? "" : ": "));
+    if (const auto v = n["ca_file"]) tls.ca_file = readable_file(v, context, "ca_file");
+    if (const auto v = n["cert_file"]) tls.cert_file = readable_file(v, context, "cert_file");
+    if (const auto v = n["key_file"]) tls.key_file = readable_file(v, context, "key_file");
+    if (const auto v = n["server_name"]) tls.server_name = scalar(v, context, "server_name");
+    if (const auto v = n["insecure_skip_verify"]) {
+      tls.insecure_skip_verify = boolean(v, context, "insecure_skip_verify");
+    }
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+      fail(n, context, "tls: cert_file and key_file go together (mTLS needs both)");
+    }
+  }
+
   /// Overlays the request keys a target and `defaults:` share.
   void request_keys(const YAML::Node& map, std::string_view context, target_defaults& into) const {
     if (const auto n = map["timeout"]) into.timeout = duration(n, context, "timeout");
@@ -143,9 +214,41 @@ class reader {
         if (value.find_first_of("\r\n") != std::string::npos) {
           fail(h.second, context, fmt::format("header '{}' contains a line break", name));
         }
-        auto& headers = into.request.headers;
-        std::erase_if(headers, [&](const auto& existing) { return existing.first == name; });
-        headers.emplace_back(name, std::move(value));
+        if (is_sensitive_header(name)) add_secret(into.secrets, value);
+        set_header(into.request, name, std::move(value));
+      }
+    }
+    if (const auto n = map["basic_auth"]) {
+      check_keys(n, basic_auth_keys, context);
+      if (!n["username"]) fail(n, context, "basic_auth needs a username");
+      core::target holder;
+      holder.request = into.request;
+      holder.secrets = into.secrets;
+      set_basic_auth(holder, scalar(n["username"], context, "username"),
+                     n["password"] ? scalar(n["password"], context, "password") : "");
+      into.request = std::move(holder.request);
+      into.secrets = std::move(holder.secrets);
+    }
+    if (const auto n = map["bearer_token"]) {
+      auto token = scalar(n, context, "bearer_token");
+      if (token.empty()) fail(n, context, "'bearer_token' is empty");
+      add_secret(into.secrets, token);
+      set_header(into.request, "Authorization", "Bearer " + token);
+    }
+    if (const auto n = map["tls"]) tls_keys_into(n, context, into.tls);
+    if (const auto n = map["retries"]) into.retries = small_count(n, context, "retries", 10);
+    if (const auto n = map["follow_redirects"]) {
+      into.follow_redirects = small_count(n, context, "follow_redirects", 20);
+    }
+    if (const auto n = map["conditions"]) {
+      if (!n.IsSequence()) fail(n, context, "'conditions' must be a list, e.g. ['[STATUS] == 200']");
+      into.conditions.clear();
+      for (const auto& item : n) {
+        try {
+          into.conditions.push_back(conditions::condition::parse(scalar(item, context, "conditions")));
+        } catch (const conditions::condition_error& e) {
+          fail(item, context, e.what());
+        }
       }
     }
     if (const auto n = map["body"]) into.request.body = scalar(n, context, "body");
@@ -186,6 +289,7 @@ class reader {
     check_keys(node, target_keys, context);
     const auto url_node = node["url"];
     if (!url_node) fail(node, context, "missing 'url'");
+    env_secrets_.clear();
     target_defaults merged = defaults;
     request_keys(node, context, merged);
     core::target t;
@@ -194,16 +298,49 @@ class reader {
     } catch (const std::invalid_argument& e) {
       fail(url_node, context, e.what());
     }
+    if (t.kind == core::target_kind::tcp) {
+      for (const auto key : http_only_keys) {
+        if (const auto n = node[std::string(key)]) {
+          fail(n, context, fmt::format("'{}' does not apply to tcp:// targets", key));
+        }
+      }
+      if (const auto n = node["send"]) t.tcp.send = unescape(scalar(n, context, "send"));
+      if (const auto n = node["expect"]) t.tcp.expect = unescape(scalar(n, context, "expect"));
+    } else {
+      for (const auto key : {"send", "expect"}) {
+        if (const auto n = node[key]) {
+          fail(n, context, fmt::format("'{}' applies to tcp:// targets only", key));
+        }
+      }
+    }
     if (const auto n = node["name"]) {
       t.name = scalar(n, context, "name");
       if (t.name.empty()) fail(n, context, "'name' must not be empty");
     }
+    for (auto& secret : env_secrets_) add_secret(t.secrets, std::move(secret));
+    t.url = redact(t.url, t.secrets);
+    t.name = redact(t.name, t.secrets);
     t.origin = where(node);
     return t;
   }
 
  private:
+  /// "\r\n" and "\n" in TCP send/expect strings, so that line protocols can be spoken.
+  static std::string unescape(const std::string& in) {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == '\\' && i + 1 < in.size()) {
+        const char c = in[++i];
+        out += c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+      } else {
+        out += in[i];
+      }
+    }
+    return out;
+  }
+
   std::string source_;
+  mutable std::vector<std::string> env_secrets_;  // values of secret-looking ${VAR}s, per target
 };
 
 }  // namespace
@@ -230,6 +367,10 @@ std::size_t parse_size(std::string_view text) {
   return value * it->second;
 }
 
+namespace {
+fleet_config read_fleet(const reader& r, const YAML::Node& root, const target_defaults& cli_defaults);
+}  // namespace
+
 fleet_config parse_config(std::string_view yaml, std::string_view source,
                           const target_defaults& cli_defaults) {
   YAML::Node root;
@@ -240,6 +381,17 @@ fleet_config parse_config(std::string_view yaml, std::string_view source,
   }
   reader r(source);
   if (!root || root.IsNull()) throw config_error(fmt::format("{}: the file is empty", source));
+  try {
+    return read_fleet(r, root, cli_defaults);
+  } catch (const YAML::Exception& e) {
+    // e.g. a key that is itself a list: still a config error with a line, never a crash.
+    throw config_error(fmt::format("{}:{}: invalid structure: {}", source, e.mark.line + 1, e.msg));
+  }
+}
+
+namespace {
+
+fleet_config read_fleet(const reader& r, const YAML::Node& root, const target_defaults& cli_defaults) {
   r.check_keys(root, top_keys, "");
 
   fleet_config config;
@@ -250,6 +402,7 @@ fleet_config parse_config(std::string_view yaml, std::string_view source,
   if (const auto n = root["defaults"]) {
     r.check_keys(n, default_keys, "defaults");
     r.request_keys(n, "defaults", defaults);
+    r.take_env_secrets(defaults.secrets);
   }
   const auto targets = root["targets"];
   if (!targets) r.fail(root, "", "missing 'targets': list the services to check");
@@ -261,6 +414,8 @@ fleet_config parse_config(std::string_view yaml, std::string_view source,
   check_unique_names(config.targets);
   return config;
 }
+
+}  // namespace
 
 fleet_config load_config_file(const std::string& path, const target_defaults& defaults) {
   std::ifstream in(path, std::ios::binary);

@@ -16,6 +16,7 @@
 #include "net/asio_aliases.hpp"
 #include "probe/dns_cache.hpp"
 #include "probe/http_probe.hpp"
+#include "probe/tls_client.hpp"
 
 namespace fleetcheck::engine {
 
@@ -59,13 +60,15 @@ struct fleet_run::state {
   std::condition_variable all_done;
   // Destroyed in reverse order: threads (joined), then contexts (with any coroutine frames still in
   // flight, which reference the resolvers), then the resolvers.
+  std::unique_ptr<probe::tls_contexts> tls;
+  std::vector<std::unique_ptr<probe::tls_session_cache>> sessions;
   std::vector<std::unique_ptr<probe::dns_cache>> resolvers;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::thread> threads;
   unsigned thread_count = 1;
   std::size_t concurrency = 1;
 
-  asio::awaitable<void> worker(probe::dns_cache& dns) {
+  asio::awaitable<void> worker(probe::dns_cache& dns, probe::tls_session_cache& tls_sessions) {
     for (;;) {
       const auto index = next.fetch_add(1, std::memory_order_relaxed);
       if (index >= targets.size()) co_return;
@@ -76,8 +79,9 @@ struct fleet_run::state {
       slot.started.store(now.time_since_epoch().count(), std::memory_order_relaxed);
       const auto own_deadline = now + target.timeout;
       const bool global_binds = deadline <= own_deadline;
-      slot.result = co_await probe::run_http_check(
-          target, probe::check_context{dns, global_binds ? deadline : own_deadline, global_binds,
+      slot.result = co_await probe::run_check(
+          target, probe::check_context{dns, *tls, tls_sessions,
+                                       global_binds ? deadline : own_deadline, global_binds,
                                        slot.phase});
       slot.done.store(true, std::memory_order_release);
       if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == targets.size()) {
@@ -96,13 +100,14 @@ struct fleet_run::state {
     for (unsigned t = 0; t < thread_count; ++t) {
       contexts.push_back(std::make_unique<asio::io_context>(1));
       resolvers.push_back(std::make_unique<probe::dns_cache>(contexts.back()->get_executor()));
+      sessions.push_back(std::make_unique<probe::tls_session_cache>());
     }
     for (unsigned t = 0; t < thread_count; ++t) {
       const std::size_t workers = concurrency / thread_count + (t < concurrency % thread_count);
       threads.emplace_back([this, t, workers] {
         auto& ctx = *contexts[t];
         for (std::size_t w = 0; w < workers; ++w) {
-          asio::co_spawn(ctx, worker(*resolvers[t]), asio::detached);
+          asio::co_spawn(ctx, worker(*resolvers[t], *sessions[t]), asio::detached);
         }
         ctx.run();
       });
@@ -133,6 +138,7 @@ fleet_run::fleet_run(std::span<const core::target> targets, run_options options)
   state_->options = options;
   state_->deadline = options.start + options.deadline;
   state_->slots = std::make_unique<check_slot[]>(targets.size());
+  state_->tls = std::make_unique<probe::tls_contexts>(targets);  // throws config_error
   if (!targets.empty()) state_->start();
 }
 

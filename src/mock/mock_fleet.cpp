@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
@@ -23,6 +24,8 @@ struct mock_fleet::impl {
   mock_options options;
   std::vector<fault> faults;
   std::vector<std::uint16_t> ports;
+  std::unique_ptr<asio::ssl::context> tls;
+  request_counter counter;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // acceptor i runs on context i % threads
   std::vector<std::thread> threads;
@@ -41,7 +44,8 @@ struct mock_fleet::impl {
         continue;
       }
       asio::co_spawn(acceptor.get_executor(),
-                     serve_session(std::move(socket), service_behaviour{&options, default_fault, &served}),
+                     serve_session(std::move(socket),
+                                   service_behaviour{&options, default_fault, &served, tls.get(), &counter}),
                      asio::detached);
     }
   }
@@ -57,6 +61,30 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
                                             s.options.services, s.options.base_port));
   }
   s.faults = assign_faults(s.options.services, s.options.rates, s.options.seed);
+  if (s.options.tls) {
+    if (s.options.cert_file.empty() || s.options.key_file.empty()) {
+      throw std::invalid_argument("--tls needs --cert and --key");
+    }
+    s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    boost::system::error_code tls_error;
+    s.tls->use_certificate_chain_file(s.options.cert_file, tls_error);
+    if (tls_error) {
+      throw std::invalid_argument(
+          fmt::format("--cert {}: {}", s.options.cert_file, tls_error.message()));
+    }
+    s.tls->use_private_key_file(s.options.key_file, asio::ssl::context::pem, tls_error);
+    if (tls_error) {
+      throw std::invalid_argument(fmt::format("--key {}: {}", s.options.key_file, tls_error.message()));
+    }
+    if (!s.options.client_ca_file.empty()) {  // mTLS: only clients with a certificate from this CA
+      s.tls->load_verify_file(s.options.client_ca_file, tls_error);
+      if (tls_error) {
+        throw std::invalid_argument(
+            fmt::format("--client-ca {}: {}", s.options.client_ca_file, tls_error.message()));
+      }
+      s.tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
+  }
   const unsigned threads =
       s.options.threads != 0 ? s.options.threads : std::max(1u, std::thread::hardware_concurrency());
   const auto thread_count = std::min<std::size_t>(threads, s.options.services);
@@ -122,7 +150,8 @@ std::uint64_t mock_fleet::requests_served() const {
 std::string mock_fleet::url(std::size_t service) const {
   const auto& host = impl_->options.host;
   const bool ipv6 = host.find(':') != std::string::npos;
-  return fmt::format("http://{}:{}/health", ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
+  return fmt::format("{}://{}:{}/health", impl_->options.tls ? "https" : "http",
+                     ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
 }
 
 std::string mock_fleet::manifest() const {

@@ -4,10 +4,12 @@
 #include <random>
 #include <string>
 
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -30,6 +32,7 @@ struct plan {
   core::duration delay{0};
   std::string bad_request;  // non-empty: answer 400 with this text
   bool not_found = false;
+  std::string location;  // non-empty: answer 302 with this Location
 };
 
 plan make_plan(const http::request<http::string_body>& req, const service_behaviour& b) {
@@ -63,6 +66,12 @@ plan make_plan(const http::request<http::string_body>& req, const service_behavi
       } else {
         p.status = code;
       }
+    } else if (param.key == "redirect") {
+      p.location = param.value;
+    } else if (param.key == "fail_first") {
+      int times = 0;
+      std::from_chars(param.value.data(), param.value.data() + param.value.size(), times);
+      if (b.counter->next(std::string(req.target())) < times) p.status = 503;
     } else if (param.key == "fault") {
       if (const auto f = parse_fault(param.value)) {
         p.what = *f;
@@ -82,7 +91,8 @@ asio::awaitable<void> sleep_for(core::duration d) {
 }
 
 /// Streams a body far larger than any sane health endpoint sends.
-asio::awaitable<void> send_big(tcp::socket& socket) {
+template <class Stream>
+asio::awaitable<void> send_big(Stream& socket) {
   constexpr std::size_t total = 10 * 1024 * 1024;
   const std::string head = fmt::format(
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", total);
@@ -94,7 +104,8 @@ asio::awaitable<void> send_big(tcp::socket& socket) {
 }
 
 /// Headers at once, then the body one byte every 100 ms.
-asio::awaitable<void> send_slowly(tcp::socket& socket) {
+template <class Stream>
+asio::awaitable<void> send_slowly(Stream& socket) {
   constexpr std::size_t length = 100;
   const std::string head = fmt::format(
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", length);
@@ -105,11 +116,11 @@ asio::awaitable<void> send_slowly(tcp::socket& socket) {
   }
 }
 
-}  // namespace
-
-asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behaviour) {
+/// Serves requests on a plain or TLS stream until the client closes or a fault ends it.
+template <class Stream>
+asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& behaviour) {
   boost::system::error_code ignored;
-  socket.set_option(tcp::no_delay(true), ignored);
+  auto& lowest = beast::get_lowest_layer(socket);
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -138,13 +149,13 @@ asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behavi
           }
           co_return;
         case fault::reset:
-          socket.set_option(asio::socket_base::linger(true, 0), ignored);
-          socket.close(ignored);  // with linger 0: RST, not FIN
+          lowest.set_option(asio::socket_base::linger(true, 0), ignored);
+          lowest.close(ignored);  // with linger 0: RST, not FIN
           co_return;
         case fault::garbage: {
           static constexpr std::string_view junk = "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n";
           co_await asio::async_write(socket, asio::buffer(junk.data(), junk.size()), net::use_nothrow);
-          socket.shutdown(tcp::socket::shutdown_send, ignored);
+          lowest.shutdown(tcp::socket::shutdown_send, ignored);
           co_return;
         }
         case fault::big:
@@ -158,6 +169,10 @@ asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behavi
           break;
       }
       res.result(static_cast<unsigned>(p.status));
+      if (!p.location.empty()) {
+        res.result(http::status::found);
+        res.set(http::field::location, p.location);
+      }
       res.body() = p.status >= 200 && p.status < 300 ? R"({"status":"ok"})" : R"({"status":"down"})";
     }
     res.prepare_payload();
@@ -165,7 +180,29 @@ asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behavi
     auto [write_error, written] = co_await http::async_write(socket, res, net::use_nothrow);
     if (write_error || !keep_alive) break;
   }
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  lowest.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behaviour) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  if (behaviour.tls == nullptr) {
+    co_await serve_requests(socket, behaviour);
+    co_return;
+  }
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), *behaviour.tls);
+  // A client that never finishes its handshake is dropped, so it cannot pin a session forever.
+  asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::seconds(10));
+  limit.async_wait([&stream](boost::system::error_code ec) {
+    if (!ec) stream.lowest_layer().close(ec);
+  });
+  auto [handshake_error] =
+      co_await stream.async_handshake(asio::ssl::stream_base::server, net::use_nothrow);
+  limit.cancel();
+  if (handshake_error) co_return;
+  co_await serve_requests(stream, behaviour);
 }
 
 }  // namespace fleetcheck::mock

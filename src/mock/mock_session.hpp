@@ -3,19 +3,36 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "fleetcheck/mock/mock_fleet.hpp"
 #include "net/asio_aliases.hpp"
 
 namespace fleetcheck::mock {
 
+/// Requests seen per request target, for `fail_first=N`: shared by all sessions of a fleet.
+struct request_counter {
+  std::mutex mutex;
+  std::unordered_map<std::string, int> seen;
+
+  int next(const std::string& key) {
+    std::lock_guard lock(mutex);
+    return seen[key]++;
+  }
+};
+
 /// What a session needs to know about the service it belongs to.
 struct service_behaviour {
   const mock_options* options;
   fault default_fault;
   std::atomic<std::uint64_t>* served;
+  boost::asio::ssl::context* tls;  ///< null: plain HTTP
+  request_counter* counter;
 };
 
 /// Serves requests on `socket` until the client closes, a fault ends the connection, or the

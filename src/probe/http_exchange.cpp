@@ -15,43 +15,48 @@ namespace fleetcheck::probe {
 
 namespace asio = boost::asio;
 
-http::request<http::string_body> make_request(const core::target& t) {
+request_line request_line_of(const core::target& t) {
+  return request_line{t.kind, t.host, t.port, t.path, t.request.method, t.request.body};
+}
+
+http::request<http::string_body> make_request(const core::target& t, const request_line& line) {
   http::request<http::string_body> req;
-  const auto verb = http::string_to_verb(t.request.method);
+  const auto verb = http::string_to_verb(line.method);
   if (verb == http::verb::unknown) {
-    req.method_string(t.request.method);
+    req.method_string(line.method);
   } else {
     req.method(verb);
   }
-  req.target(t.path);
+  req.target(line.path);
   req.version(11);
-  const bool default_port = t.port == (t.kind == core::target_kind::https ? 443 : 80);
-  const bool ipv6 = t.host.find(':') != std::string::npos;
-  std::string host = ipv6 ? "[" + t.host + "]" : t.host;
-  if (!default_port) host += ":" + std::to_string(t.port);
+  const bool default_port = line.port == (line.kind == core::target_kind::https ? 443 : 80);
+  const bool ipv6 = line.host.find(':') != std::string::npos;
+  std::string host = ipv6 ? "[" + line.host + "]" : line.host;
+  if (!default_port) host += ":" + std::to_string(line.port);
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "fleetcheck/0.1");
   req.set(http::field::accept, "*/*");
   // One check, one connection: closing tells the server not to keep state for us.
   req.set(http::field::connection, "close");
   for (const auto& [name, value] : t.request.headers) req.set(name, value);
-  if (!t.request.body.empty() || req.method() == http::verb::post ||
-      req.method() == http::verb::put) {
-    req.body() = t.request.body;
+  if (!line.body.empty() || req.method() == http::verb::post || req.method() == http::verb::put) {
+    req.body() = line.body;
     req.prepare_payload();
   }
   return req;
 }
 
-void configure_parser(response_parser& parser, const core::target& t) {
+void configure_parser(response_parser& parser, const core::target& t, std::string_view method) {
   parser.body_limit(t.max_body_bytes);
-  if (t.request.method == "HEAD") parser.skip(true);
+  if (method == "HEAD") parser.skip(true);
 }
 
 void judge_response(const core::target& t, response_parser& parser, core::probe_result& result) {
   auto& response = parser.get();
   result.http_status = static_cast<int>(response.result_int());
-  if (t.expect_status.contains(result.http_status)) {
+  if (t.keeps_body()) result.body = std::move(response.body());
+  const bool status_decides = t.conditions.empty() || !t.expect_status.is_default();
+  if (!status_decides || t.expect_status.contains(result.http_status)) {
     result.outcome = core::outcome::healthy;
     result.error.clear();
   } else {

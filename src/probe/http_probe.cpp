@@ -1,50 +1,99 @@
 #include "probe/http_probe.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <openssl/ssl.h>
+
+#include <optional>
+
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <fmt/format.h>
 
-#include "probe/dns_cache.hpp"
+#include "probe/connect.hpp"
 #include "probe/http_exchange.hpp"
+#include "probe/tls_client.hpp"
 
 namespace fleetcheck::probe {
 
 namespace asio = net::asio;
 namespace beast = boost::beast;
-using asio::ip::tcp;
 using net::clock;
 
 namespace {
 
-/// Records how long each step took, as the check moves from one to the next.
-class stopwatch {
- public:
-  explicit stopwatch(std::atomic<core::probe_phase>& phase) : phase_(phase) {}
+/// Writes the request and reads the response on an established stream, plain or TLS. The first
+/// read is separate so that the server's think time and the transfer can be told apart.
+template <class Stream>
+asio::awaitable<boost::system::error_code> exchange(Stream& stream,
+                                                    const http::request<http::string_body>& req,
+                                                    response_parser& parser, stopwatch& watch,
+                                                    core::probe_result& result,
+                                                    std::size_t& received) {
+  watch.enter(core::probe_phase::write);
+  auto [write_error, written] = co_await http::async_write(stream, req, net::use_nothrow);
+  if (write_error) co_return write_error;
 
-  void enter(core::probe_phase next) {
-    phase_.store(next, std::memory_order_relaxed);
-    current_ = next;
-    lap_ = clock::now();
+  watch.enter(core::probe_phase::first_byte);
+  beast::flat_buffer buffer;
+  auto [read_error, first] = co_await stream.async_read_some(buffer.prepare(2048), net::use_nothrow);
+  result.phases.first_byte += watch.lap();
+  if (read_error) co_return read_error;
+  buffer.commit(first);
+  received = first;
+
+  watch.enter(core::probe_phase::transfer);
+  auto [parse_error, parsed] = co_await http::async_read(stream, buffer, parser, net::use_nothrow);
+  result.phases.transfer += watch.lap();
+  received = std::max(received, parsed);
+  co_return parse_error;
+}
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/// The next request after a 3xx, or why it cannot be made.
+std::optional<request_line> follow(const request_line& from, int status, std::string_view location,
+                                   std::string& why) {
+  const bool https = from.kind == core::target_kind::https;
+  const bool ipv6 = from.host.find(':') != std::string::npos;
+  const auto base_text = fmt::format("{}://{}:{}{}", https ? "https" : "http",
+                                     ipv6 ? "[" + from.host + "]" : from.host, from.port, from.path);
+  const auto base = boost::urls::parse_uri(base_text);
+  const auto ref = boost::urls::parse_uri_reference(location);
+  boost::urls::url next;
+  if (!base || !ref || !boost::urls::resolve(*base, *ref, next)) {
+    why = fmt::format("invalid redirect Location '{}'", location);
+    return std::nullopt;
   }
-  double lap() const { return net::seconds_between(lap_, clock::now()); }
-  core::probe_phase current() const { return current_; }
-
- private:
-  std::atomic<core::probe_phase>& phase_;
-  core::probe_phase current_ = core::probe_phase::queued;
-  clock::time_point lap_ = clock::now();
-};
-
-/// Waits a little before retrying after EMFILE/EADDRNOTAVAIL, never past the deadline.
-asio::awaitable<bool> back_off(clock::time_point deadline) {
-  const auto resume = std::min(clock::now() + std::chrono::milliseconds(10), deadline);
-  asio::steady_timer timer(co_await asio::this_coro::executor, resume);
-  co_await timer.async_wait(net::use_nothrow);
-  co_return clock::now() < deadline;
+  request_line line = from;
+  if (next.scheme_id() == boost::urls::scheme::http) {
+    line.kind = core::target_kind::http;
+    line.port = 80;
+  } else if (next.scheme_id() == boost::urls::scheme::https) {
+    line.kind = core::target_kind::https;
+    line.port = 443;
+  } else {
+    why = fmt::format("redirect to unsupported URL '{}'", location);
+    return std::nullopt;
+  }
+  line.host = next.host_address();
+  if (next.has_port()) line.port = next.port_number();
+  line.path = next.encoded_path().empty() ? "/" : std::string(next.encoded_path());
+  if (next.has_query()) line.path += "?" + std::string(next.encoded_query());
+  // What browsers and curl do: 303 always, and 301/302 after a POST, continue with a GET.
+  if (status == 303 || ((status == 301 || status == 302) && from.method == "POST")) {
+    line.method = "GET";
+    line.body.clear();
+  }
+  return line;
 }
 
 }  // namespace
@@ -52,66 +101,77 @@ asio::awaitable<bool> back_off(clock::time_point deadline) {
 asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_context ctx) {
   const auto started = clock::now();
   core::probe_result result;
-  result.attempts = 1;
   stopwatch watch(ctx.phase);
   std::size_t received = 0;
+  const auto finish = [&] {
+    result.duration_seconds = net::seconds_between(started, clock::now());
+    return std::move(result);
+  };
   const auto fail = [&](const boost::system::error_code& ec) {
     judge_failure(ec, watch.current(), ctx.deadline_is_global, core::format_duration(t.timeout),
                   received, t, result);
-    result.duration_seconds = net::seconds_between(started, clock::now());
-    return result;
+    return finish();
   };
 
-  watch.enter(core::probe_phase::resolve);
-  auto [resolve_error, addresses] = co_await ctx.dns.resolve(t.host, ctx.deadline);
-  result.phases.resolve = watch.lap();
-  if (resolve_error) co_return fail(resolve_error);
-
-  std::vector<tcp::endpoint> endpoints;
-  endpoints.reserve(addresses->size());
-  for (const auto& address : *addresses) endpoints.emplace_back(address, t.port);
-
-  beast::tcp_stream stream(co_await asio::this_coro::executor);
-  watch.enter(core::probe_phase::connect);
+  request_line line = request_line_of(t);
   for (;;) {
-    stream.expires_at(ctx.deadline);
-    auto [ec, endpoint] = co_await stream.async_connect(endpoints, net::use_nothrow);
-    if (!ec) break;
-    if (is_back_pressure(ec) && co_await back_off(ctx.deadline)) continue;
-    result.phases.connect = watch.lap();
-    co_return fail(ec);
+    beast::tcp_stream tcp(co_await asio::this_coro::executor);
+    if (const auto ec = co_await resolve_and_connect(tcp, line.host, line.port, ctx, watch, result)) {
+      co_return fail(ec);
+    }
+    const auto request = make_request(t, line);
+    response_parser parser;
+    configure_parser(parser, t, line.method);
+    boost::system::error_code ec;
+    if (line.kind == core::target_kind::https) {
+      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx.tls.get(t.tls));
+      SSL* ssl = stream.native_handle();
+      prepare_verification(ssl, line.host, t.tls);
+      const auto session_key = fmt::format("{}|{}|{}", line.host, line.port, t.tls.server_name);
+      ctx.sessions.apply(ssl, session_key);
+      watch.enter(core::probe_phase::tls);
+      auto [handshake_error] =
+          co_await stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
+      result.phases.tls += watch.lap();
+      result.cert_expires_at = earliest_certificate_expiry(ssl);
+      if (handshake_error && handshake_error != beast::error::timeout) {
+        result.outcome = core::outcome::error;
+        result.error = describe_handshake_failure(
+            ssl, handshake_error, t.tls.server_name.empty() ? line.host : t.tls.server_name);
+        co_return finish();
+      }
+      if (handshake_error) co_return fail(handshake_error);
+      ec = co_await exchange(stream, request, parser, watch, result, received);
+      if (!ec) ctx.sessions.remember(ssl, session_key);
+    } else {
+      ec = co_await exchange(tcp, request, parser, watch, result, received);
+    }
+    if (ec) co_return fail(ec);
+    watch.enter(core::probe_phase::done);
+
+    const int status = static_cast<int>(parser.get().result_int());
+    const auto location = parser.get()[http::field::location];
+    if (is_redirect(status) && !location.empty() && result.redirects < t.follow_redirects) {
+      std::string why;
+      if (auto next = follow(line, status, location, why)) {
+        line = std::move(*next);
+        ++result.redirects;
+        continue;
+      }
+      result.outcome = core::outcome::error;
+      result.http_status = status;
+      result.error = why;
+      co_return finish();
+    }
+    judge_response(t, parser, result);
+    if (is_redirect(status) && result.outcome == core::outcome::unhealthy) {
+      result.error += t.follow_redirects == 0
+                          ? fmt::format(" (redirect to '{}' not followed: set follow_redirects)",
+                                        std::string_view(location))
+                          : fmt::format(" (more than {} redirects)", t.follow_redirects);
+    }
+    co_return finish();
   }
-  result.phases.connect = watch.lap();
-  stream.socket().set_option(tcp::no_delay(true));
-
-  watch.enter(core::probe_phase::write);
-  const auto request = make_request(t);
-  auto [write_error, written] = co_await http::async_write(stream, request, net::use_nothrow);
-  if (write_error) co_return fail(write_error);
-
-  // The first read is separate so that "server think time" and "transfer" can be told apart.
-  watch.enter(core::probe_phase::first_byte);
-  beast::flat_buffer buffer;
-  auto [read_error, first] = co_await stream.async_read_some(buffer.prepare(2048), net::use_nothrow);
-  result.phases.first_byte = watch.lap();
-  if (read_error) co_return fail(read_error);
-  buffer.commit(first);
-  received = first;
-
-  watch.enter(core::probe_phase::transfer);
-  response_parser parser;
-  configure_parser(parser, t);
-  auto [parse_error, parsed] = co_await http::async_read(stream, buffer, parser, net::use_nothrow);
-  result.phases.transfer = watch.lap();
-  received = std::max(received, parsed);
-  if (parse_error) co_return fail(parse_error);
-
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  watch.enter(core::probe_phase::done);
-  judge_response(t, parser, result);
-  result.duration_seconds = net::seconds_between(started, clock::now());
-  co_return result;
 }
 
 }  // namespace fleetcheck::probe

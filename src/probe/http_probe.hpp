@@ -1,5 +1,5 @@
 #pragma once
-// Internal: one HTTP check on an io_context.
+// Internal: the checks themselves, one coroutine per protocol, on an io_context.
 
 #include <atomic>
 
@@ -10,17 +10,28 @@
 namespace fleetcheck::probe {
 
 class dns_cache;
+class tls_contexts;
+class tls_session_cache;
 
-/// Everything one check needs from its surroundings.
+/// Everything one check needs from its surroundings. The references outlive the check.
 struct check_context {
   dns_cache& dns;
+  tls_contexts& tls;
+  tls_session_cache& sessions;
   net::clock::time_point deadline;  ///< min(start + timeout, global deadline)
   bool deadline_is_global;          ///< the run's deadline, not the target's timeout, is binding
   std::atomic<core::probe_phase>& phase;  ///< published for a run cut short by the deadline
 };
 
-/// Runs one HTTP check against `t`. Never throws: every failure is a result. Each step is bounded
-/// by `ctx.deadline`; running out of descriptors or ports is waited out, not reported.
+/// One attempt of an HTTP(S) check of `t`, following redirects as the target allows. Sets outcome
+/// from the status alone; conditions are judged by run_check. Never throws.
 net::asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_context ctx);
+
+/// One attempt of a TCP check: connect, then optionally send and read until `expect` is seen.
+net::asio::awaitable<core::probe_result> run_tcp_check(const core::target& t, check_context ctx);
+
+/// A whole check: attempts (retries with backoff inside the deadline), conditions, and redaction
+/// of the target's secrets from everything the result says. Never throws.
+net::asio::awaitable<core::probe_result> run_check(const core::target& t, check_context ctx);
 
 }  // namespace fleetcheck::probe

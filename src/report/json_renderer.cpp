@@ -1,3 +1,5 @@
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 
 #include "fleetcheck/report/report.hpp"
@@ -24,8 +26,17 @@ json summary_json(const fleet_view& fleet) {
   };
 }
 
+std::string iso8601(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
 json result_json(const core::target& t, const core::probe_result& r) {
-  return json{
+  json out{
       {"name", t.name},
       {"url", t.url},
       {"outcome", core::to_string(r.outcome)},
@@ -40,7 +51,11 @@ json result_json(const core::target& t, const core::probe_result& r) {
         {"tls", r.phases.tls},
         {"first_byte", r.phases.first_byte},
         {"transfer", r.phases.transfer}}},
+      {"failed_conditions", r.failed_conditions},
   };
+  if (r.redirects > 0) out["redirects"] = r.redirects;
+  if (r.cert_expires_at) out["cert_expires_at"] = iso8601(*r.cert_expires_at);
+  return out;
 }
 
 }  // namespace

@@ -68,6 +68,16 @@ void render_prometheus(std::ostream& out, const fleet_view& fleet) {
           << fmt::format("{:g}", seconds) << '\n';
     }
   }
+  family(out, "probe_ssl_earliest_cert_expiry", "gauge",
+         "Earliest notAfter in the served certificate chain, Unix seconds (HTTPS targets).");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].cert_expires_at) {
+      out << "probe_ssl_earliest_cert_expiry{" << labels[i] << "} " << *results[i].cert_expires_at
+          << '\n';
+    }
+  }
+  family(out, "probe_attempts", "gauge", "Attempts the check made (1 + retries used).");
+  each("probe_attempts", [](const auto& r) { return r.attempts; });
   family(out, "fleetcheck_check_outcome", "gauge",
          "1 for the outcome the check ended with (healthy, unhealthy, error, timeout, deadline).");
   for (std::size_t i = 0; i < results.size(); ++i) {

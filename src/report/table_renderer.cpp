@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <ctime>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -66,15 +67,22 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
   };
   std::vector<row> rows;
   rows.reserve(order.size());
+  const std::int64_t now = std::time(nullptr);
   row header{"TARGET", "URL", "RESULT", "HTTP", "TIME", "DETAIL", core::outcome::healthy};
   std::size_t w_name = header.name.size(), w_url = header.url.size(), w_result = 9, w_http = 4,
               w_time = header.time.size();
   for (const auto i : order) {
     const auto& r = results[i];
     const auto& t = fleet.targets[i];
+    std::string detail = r.error;
+    if (r.cert_expires_at) {
+      const auto days = (*r.cert_expires_at - now) / 86400;
+      detail = fmt::format("{}{}cert {} {}d", detail, detail.empty() ? "" : "; ",
+                           days < 0 ? "expired" : "expires in", days < 0 ? -days : days);
+    }
     rows.push_back(row{t.name, t.url, std::string(core::to_string(r.outcome)),
                        r.http_status > 0 ? std::to_string(r.http_status) : "-",
-                       human_seconds(r.duration_seconds), r.error, r.outcome});
+                       human_seconds(r.duration_seconds), std::move(detail), r.outcome});
     w_name = std::max(w_name, t.name.size());
     w_url = std::max(w_url, t.url.size());
     w_time = std::max(w_time, rows.back().time.size());

@@ -1,4 +1,6 @@
 // The fleetcheck and fleetcheck-mock binaries as a user runs them: exit codes, messages, formats.
+#include <unistd.h>
+
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -20,7 +22,7 @@ test_support::process_output fleetcheck_cli(std::vector<std::string> args, const
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const auto path = ::testing::TempDir() + name;
+  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path) << text;
   return path;
 }
@@ -58,7 +60,7 @@ TEST_F(cli, exits_1_when_any_target_is_not_healthy) {
 }
 
 TEST_F(cli, writes_json_to_a_file) {
-  const auto path = ::testing::TempDir() + "report.json";
+  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-report.json";
   const auto r = fleetcheck_cli({"check", "--format", "json", "-o", path, fleet_.url(0)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");

@@ -25,6 +25,10 @@ struct check_options {
   std::vector<std::string> headers;        ///< "Name: value"
   std::vector<std::string> expect_status;  ///< "200", "2xx", "200-399"
   bool no_colour = false;
+  std::string ca_file;
+  bool insecure = false;
+  std::optional<int> retries, follow_redirects;
+  std::vector<std::string> conditions;  ///< applied to every target
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 

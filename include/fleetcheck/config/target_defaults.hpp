@@ -13,6 +13,11 @@ struct target_defaults {
   core::http_request request;
   core::status_set expect_status;
   std::size_t max_body_bytes = 64 * 1024;
+  core::tls_settings tls;
+  std::vector<conditions::condition> conditions;
+  int retries = 0;
+  int follow_redirects = 0;
+  std::vector<std::string> secrets;  ///< from auth settings and sensitive headers
 };
 
 }  // namespace fleetcheck::config

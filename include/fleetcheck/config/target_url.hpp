@@ -7,8 +7,25 @@
 
 namespace fleetcheck::config {
 
-/// Builds a target from a URL (http://host[:port]/path?query) and the defaults; its name is the URL.
-/// Throws std::invalid_argument saying what is wrong with the URL; callers add where it came from.
+/// Builds a target from a URL (http://host[:port]/path?query, https://..., tcp://host:port) and the
+/// defaults; its name is the URL. Credentials in the URL become basic auth and are removed from the
+/// URL shown in reports. Throws std::invalid_argument saying what is wrong with the URL; callers add
+/// where it came from.
 core::target target_from_url(std::string_view url, const target_defaults& defaults);
+
+/// Sets a header, replacing one of the same name (case-insensitive).
+void set_header(core::http_request& request, std::string name, std::string value);
+
+/// Sets "Authorization: Basic ..." and records the password and token as secrets.
+void set_basic_auth(core::target& t, std::string_view user, std::string_view password);
+
+/// Records a value that must never appear in any output.
+void add_secret(std::vector<std::string>& secrets, std::string value);
+
+/// Headers whose values are secrets: Authorization, Cookie, anything with token/secret/key/auth.
+bool is_sensitive_header(std::string_view name);
+
+/// `text` with every occurrence of a secret replaced by "****".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace fleetcheck::config

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fleetcheck::core {
 
@@ -47,8 +49,13 @@ struct probe_result {
   double duration_seconds = 0;
   phase_timings phases;
   std::string error;  ///< empty when healthy; else why, precisely
-  std::string body;   ///< response body up to the target's cap (for conditions)
+  std::string body;   ///< response body up to the target's cap, kept only for conditions
   int attempts = 0;
+  int redirects = 0;  ///< 3xx answers followed
+  /// Earliest notAfter in the served certificate chain, as Unix seconds (HTTPS only).
+  std::optional<std::int64_t> cert_expires_at;
+  /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
+  std::vector<std::string> failed_conditions;
 };
 
 }  // namespace fleetcheck::core

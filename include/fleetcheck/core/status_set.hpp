@@ -18,6 +18,8 @@ class status_set {
   void add(int code, int last_code) { ranges_.emplace_back(code, last_code); }
 
   bool contains(int status) const;
+  /// True when nothing was added: the implicit "any 2xx".
+  bool is_default() const { return ranges_.empty(); }
   /// "2xx", "200", "200,204", "200-399": for messages and reports.
   std::string describe() const;
 

@@ -37,6 +37,8 @@ struct run_report {
 /// after the caller has printed the report.
 class fleet_run {
  public:
+  /// Prepares the run (TLS contexts: throws core::config_error naming the target when a CA,
+  /// certificate or key cannot be loaded) and starts it.
   fleet_run(std::span<const core::target> targets, run_options options);
   ~fleet_run();
   fleet_run(const fleet_run&) = delete;

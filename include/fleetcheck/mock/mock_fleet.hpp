@@ -36,6 +36,10 @@ struct mock_options {
   int fail_status = 503;
   unsigned threads = 0;  ///< 0 = one per core
   std::uint64_t seed = 1;
+  bool tls = false;       ///< serve HTTPS with cert_file/key_file
+  std::string cert_file;  ///< PEM certificate chain
+  std::string key_file;   ///< PEM private key
+  std::string client_ca_file;  ///< with tls: require client certificates from this CA (mTLS)
 };
 
 /// Which service gets which fault: a deterministic function of the seed, so that a run can be
@@ -44,7 +48,8 @@ std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates,
 
 /// A fleet of mock HTTP/1.1 services, each on its own port: `GET /health` answers after the delay
 /// with 200 and {"status":"ok"}; query parameters `delay=`, `status=` and `fault=` override per
-/// request. Keep-alive works. One io_context per thread, each owning a share of the listeners.
+/// request, as do `redirect=URL` (302) and `fail_first=N` (the first N requests for the same target
+/// get 503). Keep-alive works. One io_context per thread, each owning a share of the listeners.
 class mock_fleet {
  public:
   /// Binds every listener, or throws std::runtime_error naming the port that could not be bound.
@@ -65,7 +70,7 @@ class mock_fleet {
 
   /// The fleet as a fleetcheck config (YAML), one target per service.
   std::string manifest() const;
-  /// "http://127.0.0.1:9000/health" for service i.
+  /// "http://127.0.0.1:9000/health" (https:// with TLS) for service i.
   std::string url(std::size_t service) const;
 
  private:

@@ -115,8 +115,58 @@ TEST(fleet_config, names_file_and_line_of_each_error) {
   EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    headers: [a]\n"),
               HasSubstr("'headers' must be a mapping"));
   EXPECT_THAT(error_of("targets:\n  - url: http://h:99999/\n"), HasSubstr("invalid port"));
-  EXPECT_THAT(error_of("targets:\n  - url: http://user:pw@h/\n"), HasSubstr("credentials"));
   EXPECT_THAT(error_of("targets:\n  - just-a-string\n"), HasSubstr("fleet.yaml:2: targets[0]: expected a mapping"));
+}
+
+TEST(fleet_config, credentials_in_urls_become_basic_auth_and_leave_the_url) {
+  const auto c = parse("targets:\n  - url: https://user:pw@h.example:8443/x\n");
+  const auto& t = c.targets[0];
+  EXPECT_EQ(t.url, "https://h.example:8443/x");
+  EXPECT_EQ(t.kind, core::target_kind::https);
+  ASSERT_EQ(t.request.headers.size(), 1u);
+  EXPECT_EQ(t.request.headers[0].second, "Basic dXNlcjpwdw==");
+  EXPECT_THAT(t.secrets, ::testing::Contains("pw"));
+}
+
+TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
+  const auto c = parse("targets:\n  - url: tcp://db:5432\n    send: 'PING\\r\\n'\n    expect: PONG\n");
+  EXPECT_EQ(c.targets[0].kind, core::target_kind::tcp);
+  EXPECT_EQ(c.targets[0].tcp.send, "PING\r\n");
+  EXPECT_THAT(error_of("targets:\n  - url: tcp://db:5432\n    method: GET\n"),
+              HasSubstr("fleet.yaml:3: targets[0]: 'method' does not apply to tcp:// targets"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://db/\n    expect: x\n"),
+              HasSubstr("'expect' applies to tcp:// targets only"));
+  EXPECT_THAT(error_of("targets:\n  - url: tcp://db\n"), HasSubstr("needs a port"));
+}
+
+TEST(fleet_config, checks_tls_retries_redirects_and_auth_keys) {
+  EXPECT_THAT(error_of("targets:\n  - url: https://h/\n    tls: {ca_file: /nonexistent.pem}\n"),
+              HasSubstr("fleet.yaml:3: targets[0]: 'ca_file': cannot read '/nonexistent.pem'"));
+  EXPECT_THAT(error_of("targets:\n  - url: https://h/\n    tls: {insecure_skip_verify: maybe}\n"),
+              HasSubstr("'insecure_skip_verify' must be true or false"));
+  EXPECT_THAT(error_of("targets:\n  - url: https://h/\n    tls: {verify: false}\n"),
+              HasSubstr("unknown key 'verify'"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    retries: -1\n"),
+              HasSubstr("'retries' must be a whole number from 0 to 10"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    follow_redirects: many\n"),
+              HasSubstr("'follow_redirects' must be a whole number from 0 to 20"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    basic_auth: {password: x}\n"),
+              HasSubstr("basic_auth needs a username"));
+  EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    conditions: '[STATUS] == 200'\n"),
+              HasSubstr("'conditions' must be a list"));
+  const auto c = parse("defaults: {retries: 2, follow_redirects: 3, bearer_token: abc}\n"
+                       "targets:\n  - url: http://h/\n    conditions: ['[STATUS] == 200']\n");
+  EXPECT_EQ(c.targets[0].retries, 2);
+  EXPECT_EQ(c.targets[0].follow_redirects, 3);
+  EXPECT_EQ(c.targets[0].conditions.size(), 1u);
+  EXPECT_EQ(c.targets[0].request.headers[0].second, "Bearer abc");
+  EXPECT_THAT(c.targets[0].secrets, ::testing::Contains("abc"));
+}
+
+TEST(fleet_config, odd_yaml_structures_are_errors_not_crashes) {
+  EXPECT_THAT(error_of("targets:\n  - {[a]: b}\n"), HasSubstr("fleet.yaml:2"));
+  EXPECT_THAT(error_of("? [a, b]\n: c\n"), HasSubstr("fleet.yaml:1"));
+  EXPECT_THAT(error_of("targets:\n  - url: [a]\n"), HasSubstr("'url' must be a single value"));
 }
 
 TEST(fleet_config, rejects_duplicate_names_naming_both_places) {
