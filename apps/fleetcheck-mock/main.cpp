@@ -1,10 +1,10 @@
 // fleetcheck-mock: a mock fleet of HTTP services with configurable latency and faults.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "fleetcheck/core/duration.hpp"
 #include "fleetcheck/core/process_limits.hpp"
@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   app.add_option("--fail-status", o.fail_status, "Status of failing services (default 503)");
   app.add_option("--hang-rate", o.rates.hang, "Fraction of services that never answer");
   app.add_option("--reset-rate", o.rates.reset, "Fraction of services that reset the connection");
-  app.add_option("--garbage-rate", o.rates.garbage, "Fraction of services answering non-HTTP bytes");
+  app.add_option("--garbage-rate", o.rates.garbage,
+                 "Fraction of services answering non-HTTP bytes");
   app.add_option("--big-rate", o.rates.big, "Fraction of services answering a 10 MiB body");
   app.add_option("--slow-rate", o.rates.slow, "Fraction of services dripping one byte per 100 ms");
   app.add_option("--seed", o.seed, "Seed for which services misbehave (default 1)");
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
   app.add_flag("--tls", o.tls, "Serve HTTPS (needs --cert and --key)");
   app.add_option("--cert", o.cert_file, "PEM certificate chain for --tls");
   app.add_option("--key", o.key_file, "PEM private key for --tls");
-  app.add_option("--client-ca", o.client_ca_file, "With --tls: require client certificates from this CA");
+  app.add_option("--client-ca", o.client_ca_file,
+                 "With --tls: require client certificates from this CA");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,8 +90,8 @@ int main(int argc, char** argv) {
       }
     }
     fleet.start();
-    std::cout << fmt::format("fleetcheck-mock ready: {} services on {} {} (delay {})",
-                             o.services, o.host, describe_ports(fleet.ports()),
+    std::cout << fmt::format("fleetcheck-mock ready: {} services on {} {} (delay {})", o.services,
+                             o.host, describe_ports(fleet.ports()),
                              fleetcheck::core::format_duration(o.delay))
               << std::endl;
     int signal = 0;

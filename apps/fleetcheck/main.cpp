@@ -1,7 +1,6 @@
 // fleetcheck: checks the health of a whole fleet of services at once.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
@@ -26,10 +25,12 @@ void add_check_command(CLI::App& app, fleetcheck::cli::check_options& o) {
   check->add_option("--expect-status", o.expect_status,
                     "Healthy status codes: 200, 2xx, 200-399 (repeatable; default 2xx)");
   check->add_flag("--no-color", o.no_colour, "Never colour the table (NO_COLOR is honoured too)");
-  check->add_option("--ca-file", o.ca_file, "PEM bundle to trust for https:// instead of system CAs");
+  check->add_option("--ca-file", o.ca_file,
+                    "PEM bundle to trust for https:// instead of system CAs");
   check->add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
   check->add_option("--retries", o.retries, "Extra attempts after a failure, within the timeout");
-  check->add_option("--follow-redirects", o.follow_redirects, "Follow up to N redirects (default 0)");
+  check->add_option("--follow-redirects", o.follow_redirects,
+                    "Follow up to N redirects (default 0)");
   check->add_option("--condition", o.conditions,
                     "Health condition for every target, e.g. '[BODY].status == UP' (repeatable)");
 }

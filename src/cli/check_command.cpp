@@ -1,13 +1,12 @@
 #include "fleetcheck/cli/check_command.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "fleetcheck/cli/exit_codes.hpp"
 #include "fleetcheck/config/fleet_config.hpp"
@@ -44,7 +43,8 @@ config::target_defaults defaults_from_flags(const check_options& o) {
   }
   if (o.method) {
     d.request.method = *o.method;
-    for (auto& c : d.request.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : d.request.method)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (d.request.method.empty() ||
         d.request.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
       throw config_error(fmt::format("--method: invalid method '{}'", *o.method));
@@ -62,7 +62,8 @@ config::target_defaults defaults_from_flags(const check_options& o) {
   }
   if (!o.ca_file.empty()) {
     if (!std::ifstream(o.ca_file)) {
-      throw config_error(fmt::format("--ca-file {}: cannot read: {}", o.ca_file, std::strerror(errno)));
+      throw config_error(
+          fmt::format("--ca-file {}: cannot read: {}", o.ca_file, std::strerror(errno)));
     }
     d.tls.ca_file = o.ca_file;
   }

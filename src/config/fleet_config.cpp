@@ -1,5 +1,8 @@
 #include "fleetcheck/config/fleet_config.hpp"
 
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -8,9 +11,6 @@
 #include <span>
 #include <stdexcept>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"
@@ -22,26 +22,26 @@ using core::config_error;
 
 constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults", "targets"};
 constexpr std::string_view default_keys[] = {
-    "timeout",  "method", "headers", "body",       "expect_status",    "max_body",    "tls",
+    "timeout", "method",     "headers",          "body",       "expect_status", "max_body", "tls",
     "retries", "conditions", "follow_redirects", "basic_auth", "bearer_token"};
 constexpr std::string_view target_keys[] = {
-    "name",     "url",     "method",     "headers",          "body",       "timeout",
-    "expect_status", "max_body", "tls", "retries", "conditions", "follow_redirects",
-    "basic_auth", "bearer_token", "send", "expect"};
+    "name",          "url",          "method", "headers", "body",       "timeout",
+    "expect_status", "max_body",     "tls",    "retries", "conditions", "follow_redirects",
+    "basic_auth",    "bearer_token", "send",   "expect"};
 constexpr std::string_view tls_keys[] = {"ca_file", "server_name", "insecure_skip_verify",
                                          "cert_file", "key_file"};
 constexpr std::string_view basic_auth_keys[] = {"username", "password"};
 // Keys that make no sense for a tcp:// target.
-constexpr std::string_view http_only_keys[] = {"method", "headers", "body", "expect_status",
-                                               "max_body", "follow_redirects", "basic_auth",
-                                               "bearer_token", "tls"};
+constexpr std::string_view http_only_keys[] = {"method",        "headers",      "body",
+                                               "expect_status", "max_body",     "follow_redirects",
+                                               "basic_auth",    "bearer_token", "tls"};
 
 /// Environment variables whose values are treated as secrets wherever they are substituted.
 bool is_secret_variable(std::string_view name) {
   std::string upper(name);
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "KEY",
-                                      "CREDENTIAL", "AUTH"}) {
+  for (const std::string_view word :
+       {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "KEY", "CREDENTIAL", "AUTH"}) {
     if (upper.find(word) != std::string::npos) return true;
   }
   return false;
@@ -91,7 +91,8 @@ class reader {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string hint;
       for (const auto candidate : allowed) {
-        if (edit_distance(key, candidate) <= 2) hint = fmt::format(" (did you mean '{}'?)", candidate);
+        if (edit_distance(key, candidate) <= 2)
+          hint = fmt::format(" (did you mean '{}'?)", candidate);
       }
       fail(entry.first, context, fmt::format("unknown key '{}'{}", key, hint));
     }
@@ -153,8 +154,8 @@ class reader {
     int value = -1;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > most) {
-      fail(node, context, fmt::format("'{}' must be a whole number from 0 to {}, not '{}'", key,
-                                      most, text));
+      fail(node, context,
+           fmt::format("'{}' must be a whole number from 0 to {}, not '{}'", key, most, text));
     }
     return value;
   }
@@ -172,7 +173,8 @@ class reader {
     auto path = scalar(node, context, key);
     std::ifstream probe(path);
     if (!probe) {
-      fail(node, context, fmt::format("'{}': cannot read '{}': {}", key, path, std::strerror(errno)));
+      fail(node, context,
+           fmt::format("'{}': cannot read '{}': {}", key, path, std::strerror(errno)));
     }
     return path;
   }
@@ -198,8 +200,8 @@ class reader {
       into.request.method = scalar(n, context, "method");
       std::transform(into.request.method.begin(), into.request.method.end(),
                      into.request.method.begin(), [](unsigned char c) { return std::toupper(c); });
-      if (into.request.method.empty() ||
-          into.request.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+      if (into.request.method.empty() || into.request.method.find_first_not_of(
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
         fail(n, context, fmt::format("invalid method '{}'", into.request.method));
       }
     }
@@ -241,11 +243,13 @@ class reader {
       into.follow_redirects = small_count(n, context, "follow_redirects", 20);
     }
     if (const auto n = map["conditions"]) {
-      if (!n.IsSequence()) fail(n, context, "'conditions' must be a list, e.g. ['[STATUS] == 200']");
+      if (!n.IsSequence())
+        fail(n, context, "'conditions' must be a list, e.g. ['[STATUS] == 200']");
       into.conditions.clear();
       for (const auto& item : n) {
         try {
-          into.conditions.push_back(conditions::condition::parse(scalar(item, context, "conditions")));
+          into.conditions.push_back(
+              conditions::condition::parse(scalar(item, context, "conditions")));
         } catch (const conditions::condition_error& e) {
           fail(item, context, e.what());
         }
@@ -356,8 +360,14 @@ std::size_t parse_size(std::string_view text) {
   auto unit = text.substr(digits);
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
   static const std::unordered_map<std::string_view, std::size_t> units = {
-      {"", 1},         {"B", 1},           {"kB", 1000},        {"KB", 1000},
-      {"KiB", 1024},   {"MB", 1000 * 1000}, {"MiB", 1024 * 1024}, {"GiB", 1024 * 1024 * 1024}};
+      {"", 1},
+      {"B", 1},
+      {"kB", 1000},
+      {"KB", 1000},
+      {"KiB", 1024},
+      {"MB", 1000 * 1000},
+      {"MiB", 1024 * 1024},
+      {"GiB", 1024 * 1024 * 1024}};
   const auto it = units.find(unit);
   if (it == units.end()) {
     throw std::invalid_argument(
@@ -368,7 +378,8 @@ std::size_t parse_size(std::string_view text) {
 }
 
 namespace {
-fleet_config read_fleet(const reader& r, const YAML::Node& root, const target_defaults& cli_defaults);
+fleet_config read_fleet(const reader& r, const YAML::Node& root,
+                        const target_defaults& cli_defaults);
 }  // namespace
 
 fleet_config parse_config(std::string_view yaml, std::string_view source,
@@ -391,7 +402,8 @@ fleet_config parse_config(std::string_view yaml, std::string_view source,
 
 namespace {
 
-fleet_config read_fleet(const reader& r, const YAML::Node& root, const target_defaults& cli_defaults) {
+fleet_config read_fleet(const reader& r, const YAML::Node& root,
+                        const target_defaults& cli_defaults) {
   r.check_keys(root, top_keys, "");
 
   fleet_config config;

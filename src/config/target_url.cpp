@@ -1,14 +1,14 @@
 #include "fleetcheck/config/target_url.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <stdexcept>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
-#include <fmt/format.h>
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
 
 namespace fleetcheck::config {
 
@@ -22,7 +22,8 @@ std::string base64(std::string_view in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const auto n = (static_cast<unsigned char>(in[i]) << 16) |
-                   (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                   (static_cast<unsigned char>(in[i + 1]) << 8) |
+                   static_cast<unsigned char>(in[i + 2]);
     out += alphabet[(n >> 18) & 63];
     out += alphabet[(n >> 12) & 63];
     out += alphabet[(n >> 6) & 63];
@@ -68,8 +69,8 @@ void add_secret(std::vector<std::string>& secrets, std::string value) {
 bool is_sensitive_header(std::string_view name) {
   std::string lower(name);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const std::string_view word : {"authorization", "cookie", "token", "secret", "api-key",
-                                      "apikey", "password", "auth"}) {
+  for (const std::string_view word :
+       {"authorization", "cookie", "token", "secret", "api-key", "apikey", "password", "auth"}) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;
@@ -77,8 +78,7 @@ bool is_sensitive_header(std::string_view name) {
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {
-    for (auto pos = text.find(secret); pos != std::string::npos;
-         pos = text.find(secret, pos + 4)) {
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 4)) {
       text.replace(pos, secret.size(), "****");
     }
   }
@@ -88,7 +88,8 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
 core::target target_from_url(std::string_view text, const target_defaults& defaults) {
   auto parsed = boost::urls::parse_absolute_uri(text);
   if (!parsed) {
-    throw std::invalid_argument(fmt::format("invalid URL '{}': {}", text, parsed.error().message()));
+    throw std::invalid_argument(
+        fmt::format("invalid URL '{}': {}", text, parsed.error().message()));
   }
   const boost::urls::url_view url = *parsed;
 
@@ -104,8 +105,9 @@ core::target target_from_url(std::string_view text, const target_defaults& defau
     t.kind = core::target_kind::tcp;
     t.port = 0;
   } else {
-    throw std::invalid_argument(fmt::format(
-        "unsupported URL scheme '{}' in '{}': use http://, https:// or tcp://", url.scheme(), text));
+    throw std::invalid_argument(
+        fmt::format("unsupported URL scheme '{}' in '{}': use http://, https:// or tcp://",
+                    url.scheme(), text));
   }
   if (!url.has_authority() || url.host_address().empty()) {
     throw std::invalid_argument(fmt::format("URL '{}' has no host", text));

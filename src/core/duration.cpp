@@ -1,10 +1,10 @@
 #include "fleetcheck/core/duration.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace fleetcheck::core {
 namespace {
@@ -16,8 +16,8 @@ struct unit {
 
 // Longest suffixes first so that "ms" is not read as "m" followed by garbage.
 constexpr unit units[] = {
-    {"ns", 1.0},       {"us", 1e3},   {"\xC2\xB5s", 1e3}, {"ms", 1e6},
-    {"s", 1e9},        {"m", 60e9},   {"h", 3600e9},      {"d", 86400e9},
+    {"ns", 1.0}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"ms", 1e6},
+    {"s", 1e9},  {"m", 60e9}, {"h", 3600e9},      {"d", 86400e9},
 };
 
 }  // namespace
@@ -33,8 +33,8 @@ duration parse_duration(std::string_view text) {
       ++digits;
     }
     if (digits == 0) {
-      throw std::invalid_argument(
-          fmt::format("invalid duration '{}': expected a number like 200ms, 2s or 1m30s", original));
+      throw std::invalid_argument(fmt::format(
+          "invalid duration '{}': expected a number like 200ms, 2s or 1m30s", original));
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, value);
@@ -51,7 +51,8 @@ duration parse_duration(std::string_view text) {
     }
     if (found == nullptr) {
       throw std::invalid_argument(fmt::format(
-          "invalid duration '{}': missing or unknown unit (use ns, us, ms, s, m, h or d)", original));
+          "invalid duration '{}': missing or unknown unit (use ns, us, ms, s, m, h or d)",
+          original));
     }
     text.remove_prefix(found->suffix.size());
     total += value * found->nanoseconds;

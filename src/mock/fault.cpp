@@ -38,9 +38,9 @@ std::optional<fault> parse_fault(std::string_view name) {
 
 std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates,
                                  std::uint64_t seed) {
-  const std::pair<fault, double> wanted[] = {{fault::fail, rates.fail},   {fault::hang, rates.hang},
-                                             {fault::reset, rates.reset}, {fault::garbage, rates.garbage},
-                                             {fault::big, rates.big},     {fault::slow, rates.slow}};
+  const std::pair<fault, double> wanted[] = {
+      {fault::fail, rates.fail},       {fault::hang, rates.hang}, {fault::reset, rates.reset},
+      {fault::garbage, rates.garbage}, {fault::big, rates.big},   {fault::slow, rates.slow}};
   double sum = 0;
   for (const auto& [f, rate] : wanted) {
     if (rate < 0 || rate > 1) {

@@ -1,8 +1,6 @@
 #include "fleetcheck/mock/mock_fleet.hpp"
 
-#include <cerrno>
-#include <stdexcept>
-#include <thread>
+#include <fmt/format.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,7 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
+#include <cerrno>
+#include <stdexcept>
+#include <thread>
 
 #include "mock/mock_session.hpp"
 
@@ -43,10 +43,11 @@ struct mock_fleet::impl {
         co_await pause.async_wait(net::use_nothrow);
         continue;
       }
-      asio::co_spawn(acceptor.get_executor(),
-                     serve_session(std::move(socket),
-                                   service_behaviour{&options, default_fault, &served, tls.get(), &counter}),
-                     asio::detached);
+      asio::co_spawn(
+          acceptor.get_executor(),
+          serve_session(std::move(socket),
+                        service_behaviour{&options, default_fault, &served, tls.get(), &counter}),
+          asio::detached);
     }
   }
 };
@@ -55,8 +56,7 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
   auto& s = *impl_;
   s.options = std::move(options);
   if (s.options.services == 0) throw std::invalid_argument("--services must be at least 1");
-  if (s.options.base_port != 0 &&
-      s.options.base_port + s.options.services - 1 > 65535) {
+  if (s.options.base_port != 0 && s.options.base_port + s.options.services - 1 > 65535) {
     throw std::invalid_argument(fmt::format("{} services from port {} run past port 65535",
                                             s.options.services, s.options.base_port));
   }
@@ -74,7 +74,8 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
     }
     s.tls->use_private_key_file(s.options.key_file, asio::ssl::context::pem, tls_error);
     if (tls_error) {
-      throw std::invalid_argument(fmt::format("--key {}: {}", s.options.key_file, tls_error.message()));
+      throw std::invalid_argument(
+          fmt::format("--key {}: {}", s.options.key_file, tls_error.message()));
     }
     if (!s.options.client_ca_file.empty()) {  // mTLS: only clients with a certificate from this CA
       s.tls->load_verify_file(s.options.client_ca_file, tls_error);
@@ -85,18 +86,20 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
       s.tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
     }
   }
-  const unsigned threads =
-      s.options.threads != 0 ? s.options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = s.options.threads != 0
+                               ? s.options.threads
+                               : std::max(1u, std::thread::hardware_concurrency());
   const auto thread_count = std::min<std::size_t>(threads, s.options.services);
   for (std::size_t t = 0; t < thread_count; ++t) {
     s.contexts.push_back(std::make_unique<asio::io_context>(1));
   }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s.options.host, ec);
-  if (ec) throw std::invalid_argument(fmt::format("--host '{}' is not an IP address", s.options.host));
+  if (ec)
+    throw std::invalid_argument(fmt::format("--host '{}' is not an IP address", s.options.host));
   for (std::size_t i = 0; i < s.options.services; ++i) {
-    const auto port = static_cast<std::uint16_t>(
-        s.options.base_port == 0 ? 0 : s.options.base_port + i);
+    const auto port =
+        static_cast<std::uint16_t>(s.options.base_port == 0 ? 0 : s.options.base_port + i);
     auto acceptor = std::make_unique<tcp::acceptor>(*s.contexts[i % thread_count]);
     const tcp::endpoint endpoint(address, port);
     acceptor->open(endpoint.protocol(), ec);
@@ -105,17 +108,18 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
     // The kernel caps the backlog at net.core.somaxconn; ask for the most it allows.
     if (!ec) acceptor->listen(65535, ec);
     if (ec) {
-      throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", s.options.host, port,
-                                           ec == asio::error::address_in_use
-                                               ? "the port is already in use"
-                                               : ec.message()));
+      throw std::runtime_error(fmt::format(
+          "cannot listen on {}:{}: {}", s.options.host, port,
+          ec == asio::error::address_in_use ? "the port is already in use" : ec.message()));
     }
     s.ports.push_back(acceptor->local_endpoint().port());
     s.acceptors.push_back(std::move(acceptor));
   }
 }
 
-mock_fleet::~mock_fleet() { stop(); }
+mock_fleet::~mock_fleet() {
+  stop();
+}
 
 void mock_fleet::start() {
   auto& s = *impl_;
@@ -140,9 +144,15 @@ void mock_fleet::stop() {
   s.contexts.clear();  // destroys every session still open, closing its socket
 }
 
-const std::vector<std::uint16_t>& mock_fleet::ports() const { return impl_->ports; }
-const std::vector<fault>& mock_fleet::faults() const { return impl_->faults; }
-const mock_options& mock_fleet::options() const { return impl_->options; }
+const std::vector<std::uint16_t>& mock_fleet::ports() const {
+  return impl_->ports;
+}
+const std::vector<fault>& mock_fleet::faults() const {
+  return impl_->faults;
+}
+const mock_options& mock_fleet::options() const {
+  return impl_->options;
+}
 std::uint64_t mock_fleet::requests_served() const {
   return impl_->served.load(std::memory_order_relaxed);
 }
@@ -162,7 +172,8 @@ std::string mock_fleet::manifest() const {
       s.options.jitter.count() > 0 ? " + jitter " + core::format_duration(s.options.jitter) : "");
   for (std::size_t i = 0; i < s.ports.size(); ++i) {
     out += fmt::format("  - name: svc-{:04}\n    url: {}\n", i, url(i));
-    if (s.faults[i] != fault::none) out += fmt::format("    # mock fault: {}\n", to_string(s.faults[i]));
+    if (s.faults[i] != fault::none)
+      out += fmt::format("    # mock fault: {}\n", to_string(s.faults[i]));
   }
   return out;
 }

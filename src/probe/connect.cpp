@@ -25,9 +25,11 @@ asio::awaitable<bool> back_off(clock::time_point deadline) {
 
 }  // namespace
 
-asio::awaitable<boost::system::error_code> resolve_and_connect(
-    boost::beast::tcp_stream& stream, const std::string& host, std::uint16_t port,
-    check_context& ctx, stopwatch& watch, core::probe_result& result) {
+asio::awaitable<boost::system::error_code> resolve_and_connect(boost::beast::tcp_stream& stream,
+                                                               const std::string& host,
+                                                               std::uint16_t port,
+                                                               check_context& ctx, stopwatch& watch,
+                                                               core::probe_result& result) {
   watch.enter(core::probe_phase::resolve);
   auto [resolve_error, addresses] = co_await ctx.dns.resolve(host, ctx.deadline);
   result.phases.resolve += watch.lap();
@@ -47,8 +49,8 @@ asio::awaitable<boost::system::error_code> resolve_and_connect(
     co_return ec;
   }
   result.phases.connect += watch.lap();
-  boost::system::error_code ignored;
-  stream.socket().set_option(tcp::no_delay(true), ignored);
+  // No TCP_NODELAY: every request goes out in one writev, so Nagle never delays it, and at 100k
+  // checks the saved syscall is measurable.
   co_return boost::system::error_code{};
 }
 

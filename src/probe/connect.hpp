@@ -2,9 +2,8 @@
 // Internal: the steps every check starts with, shared by the HTTP and TCP probes.
 
 #include <atomic>
-#include <string>
-
 #include <boost/beast/core/tcp_stream.hpp>
+#include <string>
 
 #include "fleetcheck/core/probe_result.hpp"
 #include "net/asio_aliases.hpp"

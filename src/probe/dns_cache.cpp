@@ -4,14 +4,13 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 
 namespace fleetcheck::probe {
 
@@ -79,7 +78,8 @@ class resolver_pool {
 
 namespace {
 
-std::pair<boost::system::error_code, std::vector<asio::ip::address>> blocking_resolve(const std::string& host) {
+std::pair<boost::system::error_code, std::vector<asio::ip::address>> blocking_resolve(
+    const std::string& host) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -89,8 +89,8 @@ std::pair<boost::system::error_code, std::vector<asio::ip::address>> blocking_re
   std::vector<asio::ip::address> out;
   if (rc != 0) {
     const auto code = rc == EAI_NONAME || rc == EAI_NODATA ? asio::error::host_not_found
-                      : rc == EAI_AGAIN                     ? asio::error::host_not_found_try_again
-                                                            : asio::error::no_recovery;
+                      : rc == EAI_AGAIN                    ? asio::error::host_not_found_try_again
+                                                           : asio::error::no_recovery;
     return {asio::error::make_error_code(code), out};
   }
   for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
@@ -111,7 +111,9 @@ dns_cache::dns_cache(asio::any_io_executor executor)
   gate_->executor = executor_;
 }
 
-dns_cache::~dns_cache() { close(); }
+dns_cache::~dns_cache() {
+  close();
+}
 
 void dns_cache::close() {
   std::lock_guard lock(gate_->mutex);
@@ -130,21 +132,20 @@ asio::awaitable<std::pair<boost::system::error_code, dns_cache::addresses>> dns_
   auto& slot = entries_[host];
   if (!slot) {
     slot = std::make_shared<entry>();
-    resolver_pool::instance().submit(
-        [host, weak = std::weak_ptr<entry>(slot), gate = gate_] {
-          auto [error, list] = blocking_resolve(host);
-          std::lock_guard lock(gate->mutex);
-          if (!gate->open) return;
-          asio::post(gate->executor, [weak, error = error, list = std::move(list)]() mutable {
-            const auto e = weak.lock();
-            if (!e) return;
-            e->ready = true;
-            e->error = error;
-            e->result = std::make_shared<const std::vector<asio::ip::address>>(std::move(list));
-            for (auto* waiter : e->waiters) waiter->cancel();
-            e->waiters.clear();
-          });
-        });
+    resolver_pool::instance().submit([host, weak = std::weak_ptr<entry>(slot), gate = gate_] {
+      auto [error, list] = blocking_resolve(host);
+      std::lock_guard lock(gate->mutex);
+      if (!gate->open) return;
+      asio::post(gate->executor, [weak, error = error, list = std::move(list)]() mutable {
+        const auto e = weak.lock();
+        if (!e) return;
+        e->ready = true;
+        e->error = error;
+        e->result = std::make_shared<const std::vector<asio::ip::address>>(std::move(list));
+        for (auto* waiter : e->waiters) waiter->cancel();
+        e->waiters.clear();
+      });
+    });
   }
   const auto e = slot;  // keep the entry alive while this check waits on it
   if (!e->ready) {
@@ -154,8 +155,7 @@ asio::awaitable<std::pair<boost::system::error_code, dns_cache::addresses>> dns_
     std::erase(e->waiters, &wait);
   }
   if (!e->ready) {
-    co_return std::pair{asio::error::make_error_code(asio::error::timed_out),
-                        addresses{}};
+    co_return std::pair{asio::error::make_error_code(asio::error::timed_out), addresses{}};
   }
   co_return std::pair{e->error, e->result};
 }

@@ -1,16 +1,15 @@
 #pragma once
 // Internal: asynchronous host-name resolution with a per-run cache.
 
-#include <map>
-#include <memory>
-#include <string>
-#include <boost/system/error_code.hpp>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "net/asio_aliases.hpp"
 
@@ -38,8 +37,8 @@ class dns_cache {
 
   /// The addresses of `host`, or an error: asio::error::timed_out when `deadline` passes first,
   /// else the resolver's error.
-  net::asio::awaitable<std::pair<boost::system::error_code, addresses>> resolve(const std::string& host,
-                                                                      net::clock::time_point deadline);
+  net::asio::awaitable<std::pair<boost::system::error_code, addresses>> resolve(
+      const std::string& host, net::clock::time_point deadline);
 
  private:
   struct entry;

@@ -1,13 +1,13 @@
 #include "probe/http_exchange.hpp"
 
-#include <cerrno>
+#include <fmt/format.h>
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <fmt/format.h>
+#include <cerrno>
 
 #include "fleetcheck/core/duration.hpp"
 
@@ -106,10 +106,9 @@ void judge_failure(const boost::system::error_code& ec, core::probe_phase phase,
   const bool timed_out = ec == boost::beast::error::timeout || ec == asio::error::timed_out;
   if (timed_out) {
     result.outcome = is_deadline ? core::outcome::deadline : core::outcome::timeout;
-    result.error = is_deadline
-                       ? fmt::format("deadline reached while {}", core::to_string(phase))
-                       : fmt::format("timed out after {} while {}", timeout_text,
-                                     core::to_string(phase));
+    result.error = is_deadline ? fmt::format("deadline reached while {}", core::to_string(phase))
+                               : fmt::format("timed out after {} while {}", timeout_text,
+                                             core::to_string(phase));
     if (bytes_received > 0 && phase == core::probe_phase::transfer) {
       result.error += fmt::format(" ({} bytes received)", bytes_received);
     }

@@ -3,12 +3,11 @@
 // driven. The production event loop and the benchmark's blocking drivers share it, so that they
 // differ only in their concurrency model.
 
-#include <string>
-
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/system/error_code.hpp>
+#include <string>
 
 #include "fleetcheck/core/probe_result.hpp"
 #include "fleetcheck/core/target.hpp"
@@ -18,7 +17,8 @@ namespace fleetcheck::probe {
 namespace http = boost::beast::http;
 using response_parser = http::response_parser<http::string_body>;
 
-/// Where a request goes and what it is; starts as the target's, changes when a redirect is followed.
+/// Where a request goes and what it is; starts as the target's, changes when a redirect is
+/// followed.
 struct request_line {
   core::target_kind kind;
   std::string host;
@@ -46,8 +46,8 @@ inline void configure_parser(response_parser& parser, const core::target& t) {
 /// conditions (run_check) decide the rest.
 void judge_response(const core::target& t, response_parser& parser, core::probe_result& result);
 
-/// Sets outcome and error for an I/O failure `ec` that happened in `phase`. `timeout_text` names the
-/// limit that ran out, for timeouts ("2s").
+/// Sets outcome and error for an I/O failure `ec` that happened in `phase`. `timeout_text` names
+/// the limit that ran out, for timeouts ("2s").
 void judge_failure(const boost::system::error_code& ec, core::probe_phase phase, bool is_deadline,
                    const std::string& timeout_text, std::size_t bytes_received,
                    const core::target& t, core::probe_result& result);

@@ -1,8 +1,7 @@
 #include "probe/http_probe.hpp"
 
+#include <fmt/format.h>
 #include <openssl/ssl.h>
-
-#include <optional>
 
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -14,7 +13,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <fmt/format.h>
+#include <optional>
 
 #include "probe/connect.hpp"
 #include "probe/http_exchange.hpp"
@@ -42,7 +41,8 @@ asio::awaitable<boost::system::error_code> exchange(Stream& stream,
 
   watch.enter(core::probe_phase::first_byte);
   beast::flat_buffer buffer;
-  auto [read_error, first] = co_await stream.async_read_some(buffer.prepare(2048), net::use_nothrow);
+  auto [read_error, first] =
+      co_await stream.async_read_some(buffer.prepare(2048), net::use_nothrow);
   result.phases.first_byte += watch.lap();
   if (read_error) co_return read_error;
   buffer.commit(first);
@@ -64,8 +64,9 @@ std::optional<request_line> follow(const request_line& from, int status, std::st
                                    std::string& why) {
   const bool https = from.kind == core::target_kind::https;
   const bool ipv6 = from.host.find(':') != std::string::npos;
-  const auto base_text = fmt::format("{}://{}:{}{}", https ? "https" : "http",
-                                     ipv6 ? "[" + from.host + "]" : from.host, from.port, from.path);
+  const auto base_text =
+      fmt::format("{}://{}:{}{}", https ? "https" : "http",
+                  ipv6 ? "[" + from.host + "]" : from.host, from.port, from.path);
   const auto base = boost::urls::parse_uri(base_text);
   const auto ref = boost::urls::parse_uri_reference(location);
   boost::urls::url next;
@@ -116,7 +117,8 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
   request_line line = request_line_of(t);
   for (;;) {
     beast::tcp_stream tcp(co_await asio::this_coro::executor);
-    if (const auto ec = co_await resolve_and_connect(tcp, line.host, line.port, ctx, watch, result)) {
+    if (const auto ec =
+            co_await resolve_and_connect(tcp, line.host, line.port, ctx, watch, result)) {
       co_return fail(ec);
     }
     const auto request = make_request(t, line);

@@ -1,9 +1,9 @@
-#include <chrono>
-#include <ctime>
+#include <fmt/format.h>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <fmt/format.h>
+#include <chrono>
+#include <ctime>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "probe/http_probe.hpp"
@@ -61,8 +61,8 @@ asio::awaitable<core::probe_result> run_check(const core::target& t, check_conte
         result.outcome == core::outcome::timeout || result.outcome == core::outcome::deadline) {
       break;
     }
-    const auto backoff = std::min<clock::duration>(std::chrono::milliseconds(50L << std::min(attempt - 1, 10)),
-                                                   std::chrono::seconds(1));
+    const auto backoff = std::min<clock::duration>(
+        std::chrono::milliseconds(50L << std::min(attempt - 1, 10)), std::chrono::seconds(1));
     if (clock::now() + backoff >= ctx.deadline) break;
     co_await pause(backoff);
   }

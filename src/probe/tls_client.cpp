@@ -1,14 +1,13 @@
 #include "probe/tls_client.hpp"
 
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <ctime>
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <fmt/format.h>
+#include <ctime>
 
 #include "fleetcheck/core/config_error.hpp"
 
@@ -25,7 +24,9 @@ std::unique_ptr<ssl::context> build_context(const core::tls_settings& s) {
   boost::system::error_code ec;
   if (!s.ca_file.empty()) {
     ctx->load_verify_file(s.ca_file, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot load ca_file '{}': {}", s.ca_file, ec.message()));
+    if (ec)
+      throw std::runtime_error(
+          fmt::format("cannot load ca_file '{}': {}", s.ca_file, ec.message()));
   } else {
     ctx->set_default_verify_paths(ec);
     if (ec) throw std::runtime_error(fmt::format("cannot load the system CAs: {}", ec.message()));
@@ -38,7 +39,8 @@ std::unique_ptr<ssl::context> build_context(const core::tls_settings& s) {
     }
     ctx->use_private_key_file(s.key_file, ssl::context::pem, ec);
     if (ec) {
-      throw std::runtime_error(fmt::format("cannot load key_file '{}': {}", s.key_file, ec.message()));
+      throw std::runtime_error(
+          fmt::format("cannot load key_file '{}': {}", s.key_file, ec.message()));
     }
   }
   // Keep client sessions so that they can be resumed (see tls_session_cache).

@@ -1,6 +1,8 @@
 #pragma once
 // Internal: the client side of TLS for HTTPS checks.
 
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,9 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/ssl/context.hpp>
-#include <boost/system/error_code.hpp>
-
 #include "fleetcheck/core/target.hpp"
 
 using SSL = struct ssl_st;
@@ -21,8 +20,8 @@ using SSL_SESSION = struct ssl_session_st;
 namespace fleetcheck::probe {
 
 /// One OpenSSL context per distinct TLS setting of the run, built before any check starts: loading
-/// the system CA store costs milliseconds and must not happen per check. Contexts are immutable once
-/// built and shared by every thread (OpenSSL allows that).
+/// the system CA store costs milliseconds and must not happen per check. Contexts are immutable
+/// once built and shared by every thread (OpenSSL allows that).
 class tls_contexts {
  public:
   /// Builds the contexts `targets` need. Throws core::config_error naming the target when a CA

@@ -1,5 +1,4 @@
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "fleetcheck/report/report.hpp"

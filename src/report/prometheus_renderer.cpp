@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "fleetcheck/report/report.hpp"
 
@@ -51,7 +51,8 @@ void render_prometheus(std::ostream& out, const fleet_view& fleet) {
   family(out, "probe_success", "gauge", "Whether the check was healthy (1) or not (0).");
   each("probe_success", [](const auto& r) { return r.outcome == core::outcome::healthy ? 1 : 0; });
   family(out, "probe_duration_seconds", "gauge", "How long the check took.");
-  each("probe_duration_seconds", [](const auto& r) { return fmt::format("{:g}", r.duration_seconds); });
+  each("probe_duration_seconds",
+       [](const auto& r) { return fmt::format("{:g}", r.duration_seconds); });
   family(out, "probe_http_status_code", "gauge", "HTTP status code of the response, 0 if none.");
   each("probe_http_status_code", [](const auto& r) { return r.http_status; });
 

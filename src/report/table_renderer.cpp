@@ -1,11 +1,11 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
 #include <algorithm>
 #include <ctime>
 #include <numeric>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <fmt/ostream.h>
 
 #include "fleetcheck/report/report.hpp"
 
@@ -115,15 +115,16 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
   add(t.timeout, "timeout");
   add(t.deadline, "deadline");
   std::string slowest;
-  const auto slow = std::max_element(results.begin(), results.end(), [](const auto& a, const auto& b) {
-    return a.duration_seconds < b.duration_seconds;
-  });
+  const auto slow = std::max_element(
+      results.begin(), results.end(),
+      [](const auto& a, const auto& b) { return a.duration_seconds < b.duration_seconds; });
   if (slow != results.end() && slow->duration_seconds > 0) {
-    slowest = fmt::format(", slowest {} {}", fleet.targets[static_cast<std::size_t>(slow - results.begin())].name,
+    slowest = fmt::format(", slowest {} {}",
+                          fleet.targets[static_cast<std::size_t>(slow - results.begin())].name,
                           human_seconds(slow->duration_seconds));
   }
-  out << fmt::format("\nchecked {} targets: {} healthy, {} failed{} in {}{}{}\n", t.total, t.healthy,
-                     t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
+  out << fmt::format("\nchecked {} targets: {} healthy, {} failed{} in {}{}{}\n", t.total,
+                     t.healthy, t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
                      human_seconds(fleet.run.elapsed_seconds), slowest,
                      fleet.run.deadline_exceeded ? " — deadline exceeded" : "");
 }

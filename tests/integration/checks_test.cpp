@@ -1,8 +1,8 @@
 // TCP checks, conditions, retries, redirects and secrets, end to end over loopback.
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "fleetcheck/config/fleet_config.hpp"
 #include "fleetcheck/core/config_error.hpp"
@@ -24,9 +24,8 @@ class checks : public ::testing::Test {
 
   /// Runs the fleet described by `yaml`, with {url} and {port} standing for the mock's.
   engine::run_report run(std::string yaml) {
-    for (const auto& [key, value] :
-         {std::pair<std::string, std::string>{"{url}", fleet_.url(0)},
-          {"{port}", std::to_string(fleet_.ports()[0])}}) {
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"{url}", fleet_.url(0)},
+                                     {"{port}", std::to_string(fleet_.ports()[0])}}) {
       for (auto pos = yaml.find(key); pos != std::string::npos; pos = yaml.find(key)) {
         yaml.replace(pos, key.size(), value);
       }
@@ -66,7 +65,8 @@ TEST_F(checks, tcp_send_and_expect_speak_a_line_protocol) {
 )");
   EXPECT_EQ(report.results[0].outcome, core::outcome::healthy) << report.results[0].error;
   EXPECT_EQ(report.results[1].outcome, core::outcome::unhealthy);
-  EXPECT_THAT(report.results[1].error, HasSubstr("expected '200 OK', got 'HTTP/1.1 503 Service Unavailable\\r\\n"));
+  EXPECT_THAT(report.results[1].error,
+              HasSubstr("expected '200 OK', got 'HTTP/1.1 503 Service Unavailable\\r\\n"));
 }
 
 TEST_F(checks, failed_conditions_are_listed_with_actual_values) {
@@ -101,9 +101,11 @@ TEST_F(checks, conditions_replace_the_default_status_rule) {
 }
 
 TEST_F(checks, certificate_condition_fails_cleanly_on_plain_http) {
-  const auto report = run("targets:\n  - url: '{url}'\n    conditions: ['[CERTIFICATE_EXPIRATION] > 48h']\n");
+  const auto report =
+      run("targets:\n  - url: '{url}'\n    conditions: ['[CERTIFICATE_EXPIRATION] > 48h']\n");
   EXPECT_EQ(report.results[0].outcome, core::outcome::unhealthy);
-  EXPECT_THAT(report.results[0].error, HasSubstr("[CERTIFICATE_EXPIRATION] (no certificate) > 48h"));
+  EXPECT_THAT(report.results[0].error,
+              HasSubstr("[CERTIFICATE_EXPIRATION] (no certificate) > 48h"));
 }
 
 TEST_F(checks, retries_succeed_on_the_second_attempt_and_say_so) {
@@ -181,9 +183,10 @@ TEST_F(checks, secrets_never_appear_in_any_output) {
 
 TEST(condition_config, a_bad_condition_names_file_line_and_target) {
   try {
-    config::parse_config("targets:\n  - name: api\n    url: http://h/\n    conditions:\n"
-                         "      - '[STATUS] == 200'\n      - '[STATUS] == abc'\n",
-                         "fleet.yaml", {});
+    config::parse_config(
+        "targets:\n  - name: api\n    url: http://h/\n    conditions:\n"
+        "      - '[STATUS] == 200'\n      - '[STATUS] == abc'\n",
+        "fleet.yaml", {});
     FAIL();
   } catch (const core::config_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("fleet.yaml:6: target 'api': condition \"[STATUS] == abc\""));

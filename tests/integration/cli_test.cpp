@@ -1,22 +1,22 @@
 // The fleetcheck and fleetcheck-mock binaries as a user runs them: exit codes, messages, formats.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "mock_fixture.hpp"
 #include "run_process.hpp"
 
 using namespace fleetcheck;
-using ::testing::HasSubstr;
 using test_support::run_process;
+using ::testing::HasSubstr;
 
 namespace {
 
-test_support::process_output fleetcheck_cli(std::vector<std::string> args, const std::string& input = "") {
+test_support::process_output fleetcheck_cli(std::vector<std::string> args,
+                                            const std::string& input = "") {
   args.insert(args.begin(), FLEETCHECK_BIN);
   return run_process(args, input, {"NO_COLOR=1"});
 }
@@ -71,10 +71,11 @@ TEST_F(cli, writes_json_to_a_file) {
 }
 
 TEST_F(cli, reads_a_config_file_and_a_url_list_from_stdin) {
-  const auto config = write_temp("fleet.yaml", "deadline: 4s\ntargets:\n  - name: one\n    url: " +
-                                                   fleet_.url(0) + "\n");
-  const auto r = fleetcheck_cli({"check", "-c", config, "--targets-file", "-", "--format", "ndjson"},
-                                "# from stdin\n" + fleet_.url(1) + "\n");
+  const auto config = write_temp(
+      "fleet.yaml", "deadline: 4s\ntargets:\n  - name: one\n    url: " + fleet_.url(0) + "\n");
+  const auto r =
+      fleetcheck_cli({"check", "-c", config, "--targets-file", "-", "--format", "ndjson"},
+                     "# from stdin\n" + fleet_.url(1) + "\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(R"("name":"one")"));
   EXPECT_THAT(r.out, HasSubstr(R"("total":2)"));
@@ -87,8 +88,8 @@ TEST_F(cli, prometheus_output_is_available) {
 }
 
 TEST_F(cli, deadline_flag_cuts_the_run_and_exits_1) {
-  const auto r = fleetcheck_cli({"check", "--deadline", "100ms", "--format", "json",
-                                 fleet_.url(0) + "?delay=3s"});
+  const auto r = fleetcheck_cli(
+      {"check", "--deadline", "100ms", "--format", "json", fleet_.url(0) + "?delay=3s"});
   EXPECT_EQ(r.exit_code, 1);
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["summary"]["deadline_exceeded"], true);
@@ -104,7 +105,8 @@ TEST(cli_errors, name_the_flag_file_line_or_target) {
   expect_bad_input({"check", "--timeout", "5", "http://h/"}, "--timeout 5: invalid duration");
   expect_bad_input({"check", "--deadline", "0s", "http://h/"}, "--deadline 0s: must be positive");
   expect_bad_input({"check", "--format", "xml", "http://h/"}, "--format: unknown format 'xml'");
-  expect_bad_input({"check", "--concurrency", "0", "http://h/"}, "--concurrency must be at least 1");
+  expect_bad_input({"check", "--concurrency", "0", "http://h/"},
+                   "--concurrency must be at least 1");
   expect_bad_input({"check", "--concurrency", "many", "http://h/"}, "--concurrency");
   expect_bad_input({"check", "--header", "nocolon", "http://h/"}, "--header 'nocolon'");
   expect_bad_input({"check", "--expect-status", "9xx", "http://h/"}, "--expect-status");
@@ -112,13 +114,18 @@ TEST(cli_errors, name_the_flag_file_line_or_target) {
   expect_bad_input({"check", "http://h/a", "http://h/a"},
                    "argument 2: duplicate target name 'http://h/a' (first defined at argument 1)");
   expect_bad_input({"check", "-c", dir + "missing.yaml"}, "missing.yaml: cannot read config file");
-  expect_bad_input({"check", "-c", write_temp("bad.yaml", "targets:\n  - url: http://h/\n    timout: 1s\n")},
-                   "bad.yaml:3: targets[0]: unknown key 'timout' (did you mean 'timeout'?)");
-  expect_bad_input({"check", "-c", write_temp("broken.yaml", "targets: [\n")}, "broken.yaml:2: malformed YAML");
-  expect_bad_input({"check", "-c", write_temp("empty.yaml", "targets: []\n")}, "'targets' is empty");
+  expect_bad_input(
+      {"check", "-c", write_temp("bad.yaml", "targets:\n  - url: http://h/\n    timout: 1s\n")},
+      "bad.yaml:3: targets[0]: unknown key 'timout' (did you mean 'timeout'?)");
+  expect_bad_input({"check", "-c", write_temp("broken.yaml", "targets: [\n")},
+                   "broken.yaml:2: malformed YAML");
+  expect_bad_input({"check", "-c", write_temp("empty.yaml", "targets: []\n")},
+                   "'targets' is empty");
   expect_bad_input({"check", "--targets-file", "-"}, "no targets", "# only a comment\n");
-  expect_bad_input({"check", "--targets-file", "-"}, "<stdin>:2: invalid URL 'nope'", "http://h/\nnope\n");
-  expect_bad_input({"check", "-o", "/nonexistent/dir/out.json", "http://h/"}, "-o /nonexistent/dir/out.json");
+  expect_bad_input({"check", "--targets-file", "-"}, "<stdin>:2: invalid URL 'nope'",
+                   "http://h/\nnope\n");
+  expect_bad_input({"check", "-o", "/nonexistent/dir/out.json", "http://h/"},
+                   "-o /nonexistent/dir/out.json");
 }
 
 TEST(cli_errors, unknown_subcommand_or_none_is_a_usage_error) {

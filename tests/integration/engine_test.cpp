@@ -15,8 +15,8 @@ std::vector<core::target> fleet_targets(const mock::mock_fleet& fleet, std::size
                                         const std::string& query = "") {
   std::vector<core::target> targets;
   for (std::size_t i = 0; i < count; ++i) {
-    targets.push_back(test_support::make_target(
-        fleet.url(i % fleet.ports().size()) + query, "svc-" + std::to_string(i)));
+    targets.push_back(test_support::make_target(fleet.url(i % fleet.ports().size()) + query,
+                                                "svc-" + std::to_string(i)));
   }
   return targets;
 }

@@ -1,11 +1,10 @@
 // HTTPS checks against the mock with certificates the test makes: verification and its failures,
 // --insecure, mTLS, and the certificate expiry in every result.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <ctime>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "fleetcheck/core/config_error.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
@@ -113,8 +112,7 @@ TEST_F(https, unknown_issuer_fails_with_the_system_cas) {
 }
 
 TEST_F(https, mutual_tls_needs_the_client_certificate) {
-  const auto fleet =
-      serve(pki_->issue("mtls-server", {"127.0.0.1"}), pki_->ca_file());
+  const auto fleet = serve(pki_->issue("mtls-server", {"127.0.0.1"}), pki_->ca_file());
   const auto without = check(fleet->url(0), trusting_ca());
   EXPECT_NE(without.outcome, core::outcome::healthy);
   auto tls = trusting_ca();
@@ -136,7 +134,8 @@ TEST_F(https, a_missing_ca_file_is_a_config_error_naming_the_target) {
     engine::fleet_run run(targets, {});
     FAIL();
   } catch (const core::config_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("target 'secure-api': TLS: cannot load ca_file '/nonexistent/ca.pem'"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("target 'secure-api': TLS: cannot load ca_file '/nonexistent/ca.pem'"));
   }
 }
 

@@ -132,8 +132,9 @@ TEST(probe_isolation, one_broken_target_never_spoils_the_others) {
   config::target_defaults d;
   d.timeout = 500ms;
   for (std::size_t i = 0; i < std::size(queries); ++i) {
-    targets.push_back(test_support::make_target(
-        fleet.url(0) + (*queries[i] ? std::string("?") + queries[i] : ""), "t" + std::to_string(i), d));
+    targets.push_back(
+        test_support::make_target(fleet.url(0) + (*queries[i] ? std::string("?") + queries[i] : ""),
+                                  "t" + std::to_string(i), d));
   }
   const auto report = engine::run_fleet(targets, {});
   ASSERT_EQ(report.results.size(), targets.size());

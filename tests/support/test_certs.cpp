@@ -39,7 +39,8 @@ X509* make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP
   X509_set_pubkey(cert, key);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                             0);
   X509* signer = issuer != nullptr ? issuer : cert;
   X509_set_issuer_name(cert, X509_get_subject_name(signer));
   add_extension(cert, signer, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE");
@@ -79,13 +80,15 @@ cert_files test_pki::issue(const std::string& stem, const std::vector<std::strin
                            int from_days, int to_days, bool self_signed) {
   std::string san;
   for (const auto& n : names) {
-    const bool ip = n.find_first_not_of("0123456789.") == std::string::npos || n.find(':') != std::string::npos;
+    const bool ip =
+        n.find_first_not_of("0123456789.") == std::string::npos || n.find(':') != std::string::npos;
     san += (san.empty() ? "" : ",") + std::string(ip ? "IP:" : "DNS:") + n;
   }
   auto* key = new_key();
-  auto* cert = self_signed ? make_cert(key, names.front(), nullptr, nullptr, from_days, to_days, false, san)
-                           : make_cert(key, names.front(), static_cast<X509*>(ca_cert_),
-                                       static_cast<EVP_PKEY*>(ca_key_), from_days, to_days, false, san);
+  auto* cert = self_signed
+                   ? make_cert(key, names.front(), nullptr, nullptr, from_days, to_days, false, san)
+                   : make_cert(key, names.front(), static_cast<X509*>(ca_cert_),
+                               static_cast<EVP_PKEY*>(ca_key_), from_days, to_days, false, san);
   cert_files files{directory_ + "/" + stem + ".pem", directory_ + "/" + stem + "-key.pem"};
   write_pem(files.cert, cert, nullptr);
   write_pem(files.key, nullptr, key);

@@ -32,8 +32,9 @@ struct check_options {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
-/// Runs `fleetcheck check`: reads targets, checks them all, writes the report. Returns the exit code
-/// (see exit_codes.hpp). Errors in the input are reported on `err` as one line, with nothing on `out`.
+/// Runs `fleetcheck check`: reads targets, checks them all, writes the report. Returns the exit
+/// code (see exit_codes.hpp). Errors in the input are reported on `err` as one line, with nothing
+/// on `out`.
 int run_check(const check_options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace fleetcheck::cli

@@ -9,8 +9,8 @@ namespace fleetcheck::config {
 
 /// Builds a target from a URL (http://host[:port]/path?query, https://..., tcp://host:port) and the
 /// defaults; its name is the URL. Credentials in the URL become basic auth and are removed from the
-/// URL shown in reports. Throws std::invalid_argument saying what is wrong with the URL; callers add
-/// where it came from.
+/// URL shown in reports. Throws std::invalid_argument saying what is wrong with the URL; callers
+/// add where it came from.
 core::target target_from_url(std::string_view url, const target_defaults& defaults);
 
 /// Sets a header, replacing one of the same name (case-insensitive).

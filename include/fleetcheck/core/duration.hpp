@@ -8,16 +8,18 @@ namespace fleetcheck::core {
 
 using duration = std::chrono::nanoseconds;
 
-/// Parses a Go/Prometheus-style duration: one or more `<number><unit>` groups, e.g. "200ms", "1.5s",
-/// "1m30s", "48h". Units: ns, us (µs), ms, s, m, h, d. A bare number has no unit and is rejected,
-/// so that "timeout: 2" is never silently read as 2 ns or 2 hours.
-/// Throws std::invalid_argument with a message that says what is wrong (not where: callers add that).
+/// Parses a Go/Prometheus-style duration: one or more `<number><unit>` groups, e.g. "200ms",
+/// "1.5s", "1m30s", "48h". Units: ns, us (µs), ms, s, m, h, d. A bare number has no unit and is
+/// rejected, so that "timeout: 2" is never silently read as 2 ns or 2 hours. Throws
+/// std::invalid_argument with a message that says what is wrong (not where: callers add that).
 duration parse_duration(std::string_view text);
 
 /// Formats a duration for people: "200ms", "1.5s", "2m3s", "850us".
 std::string format_duration(duration d);
 
 /// Seconds as a double, the unit every report uses.
-inline double to_seconds(duration d) { return std::chrono::duration<double>(d).count(); }
+inline double to_seconds(duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace fleetcheck::core

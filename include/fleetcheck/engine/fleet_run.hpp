@@ -24,17 +24,17 @@ struct run_report {
   std::vector<core::probe_result> results;
   double elapsed_seconds = 0;
   bool deadline_exceeded = false;
-  unsigned threads = 0;             ///< event-loop threads used
-  std::size_t concurrency = 0;      ///< checks in flight at once, at most, as used
+  unsigned threads = 0;         ///< event-loop threads used
+  std::size_t concurrency = 0;  ///< checks in flight at once, at most, as used
 };
 
 /// Checks a fleet concurrently: a fixed set of worker coroutines per event-loop thread (one
 /// io_context each, sharing nothing but the queue index) drains the targets.
 ///
 /// wait() returns as soon as every check is done, or at the global deadline, whichever is first:
-/// at the deadline every unfinished check is reported as `deadline` with the step it was in, and the
-/// report is handed back at once; tearing down what was still in flight happens in the destructor,
-/// after the caller has printed the report.
+/// at the deadline every unfinished check is reported as `deadline` with the step it was in, and
+/// the report is handed back at once; tearing down what was still in flight happens in the
+/// destructor, after the caller has printed the report.
 class fleet_run {
  public:
   /// Prepares the run (TLS contexts: throws core::config_error naming the target when a CA,

@@ -36,15 +36,16 @@ struct mock_options {
   int fail_status = 503;
   unsigned threads = 0;  ///< 0 = one per core
   std::uint64_t seed = 1;
-  bool tls = false;       ///< serve HTTPS with cert_file/key_file
-  std::string cert_file;  ///< PEM certificate chain
-  std::string key_file;   ///< PEM private key
+  bool tls = false;            ///< serve HTTPS with cert_file/key_file
+  std::string cert_file;       ///< PEM certificate chain
+  std::string key_file;        ///< PEM private key
   std::string client_ca_file;  ///< with tls: require client certificates from this CA (mTLS)
 };
 
 /// Which service gets which fault: a deterministic function of the seed, so that a run can be
 /// reproduced. Throws std::invalid_argument when the rates add up to more than 1.
-std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates, std::uint64_t seed);
+std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates,
+                                 std::uint64_t seed);
 
 /// A fleet of mock HTTP/1.1 services, each on its own port: `GET /health` answers after the delay
 /// with 200 and {"status":"ok"}; query parameters `delay=`, `status=` and `fault=` override per

@@ -1,10 +1,10 @@
 #include "fleetcheck/config/fleet_config.hpp"
 
-#include <cstdlib>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"
@@ -91,11 +91,13 @@ TEST(fleet_config, names_file_and_line_of_each_error) {
   EXPECT_THAT(error_of("targets: x\n"), HasSubstr("'targets' must be a list"));
   EXPECT_THAT(error_of("targest: []\n"),
               HasSubstr("fleet.yaml:1: unknown key 'targest' (did you mean 'targets'?)"));
-  EXPECT_THAT(error_of("targets:\n  - name: a\n    url: http://h/\n    timout: 1s\n"),
-              HasSubstr("fleet.yaml:4: target 'a': unknown key 'timout' (did you mean 'timeout'?)"));
+  EXPECT_THAT(
+      error_of("targets:\n  - name: a\n    url: http://h/\n    timout: 1s\n"),
+      HasSubstr("fleet.yaml:4: target 'a': unknown key 'timout' (did you mean 'timeout'?)"));
   EXPECT_THAT(error_of("defaults: {retry: 1}\ntargets:\n  - url: http://h/\n"),
               HasSubstr("fleet.yaml:1: defaults: unknown key 'retry'"));
-  EXPECT_THAT(error_of("targets:\n  - name: a\n"), HasSubstr("fleet.yaml:2: target 'a': missing 'url'"));
+  EXPECT_THAT(error_of("targets:\n  - name: a\n"),
+              HasSubstr("fleet.yaml:2: target 'a': missing 'url'"));
   EXPECT_THAT(error_of("targets:\n  - url: ftp://h/\n"),
               HasSubstr("fleet.yaml:2: targets[0]: unsupported URL scheme 'ftp'"));
   EXPECT_THAT(error_of("targets:\n  - url: 'http://'\n"), HasSubstr("fleet.yaml:2: targets[0]:"));
@@ -115,7 +117,8 @@ TEST(fleet_config, names_file_and_line_of_each_error) {
   EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    headers: [a]\n"),
               HasSubstr("'headers' must be a mapping"));
   EXPECT_THAT(error_of("targets:\n  - url: http://h:99999/\n"), HasSubstr("invalid port"));
-  EXPECT_THAT(error_of("targets:\n  - just-a-string\n"), HasSubstr("fleet.yaml:2: targets[0]: expected a mapping"));
+  EXPECT_THAT(error_of("targets:\n  - just-a-string\n"),
+              HasSubstr("fleet.yaml:2: targets[0]: expected a mapping"));
 }
 
 TEST(fleet_config, credentials_in_urls_become_basic_auth_and_leave_the_url) {
@@ -129,7 +132,8 @@ TEST(fleet_config, credentials_in_urls_become_basic_auth_and_leave_the_url) {
 }
 
 TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
-  const auto c = parse("targets:\n  - url: tcp://db:5432\n    send: 'PING\\r\\n'\n    expect: PONG\n");
+  const auto c =
+      parse("targets:\n  - url: tcp://db:5432\n    send: 'PING\\r\\n'\n    expect: PONG\n");
   EXPECT_EQ(c.targets[0].kind, core::target_kind::tcp);
   EXPECT_EQ(c.targets[0].tcp.send, "PING\r\n");
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db:5432\n    method: GET\n"),
@@ -154,8 +158,9 @@ TEST(fleet_config, checks_tls_retries_redirects_and_auth_keys) {
               HasSubstr("basic_auth needs a username"));
   EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    conditions: '[STATUS] == 200'\n"),
               HasSubstr("'conditions' must be a list"));
-  const auto c = parse("defaults: {retries: 2, follow_redirects: 3, bearer_token: abc}\n"
-                       "targets:\n  - url: http://h/\n    conditions: ['[STATUS] == 200']\n");
+  const auto c = parse(
+      "defaults: {retries: 2, follow_redirects: 3, bearer_token: abc}\n"
+      "targets:\n  - url: http://h/\n    conditions: ['[STATUS] == 200']\n");
   EXPECT_EQ(c.targets[0].retries, 2);
   EXPECT_EQ(c.targets[0].follow_redirects, 3);
   EXPECT_EQ(c.targets[0].conditions.size(), 1u);
@@ -170,8 +175,9 @@ TEST(fleet_config, odd_yaml_structures_are_errors_not_crashes) {
 }
 
 TEST(fleet_config, rejects_duplicate_names_naming_both_places) {
-  EXPECT_THAT(error_of("targets:\n  - name: a\n    url: http://h/1\n  - name: a\n    url: http://h/2\n"),
-              HasSubstr("fleet.yaml:4: duplicate target name 'a' (first defined at fleet.yaml:2)"));
+  EXPECT_THAT(
+      error_of("targets:\n  - name: a\n    url: http://h/1\n  - name: a\n    url: http://h/2\n"),
+      HasSubstr("fleet.yaml:4: duplicate target name 'a' (first defined at fleet.yaml:2)"));
 }
 
 TEST(fleet_config, missing_file_is_a_config_error_naming_it) {

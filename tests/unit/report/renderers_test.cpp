@@ -1,8 +1,8 @@
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/report/report.hpp"
@@ -112,12 +112,17 @@ TEST(prometheus_renderer, uses_blackbox_names_and_escapes_labels) {
   report::render_prometheus(out, s.view());
   const auto text = out.str();
   EXPECT_THAT(text, HasSubstr("# TYPE probe_success gauge"));
-  EXPECT_THAT(text, HasSubstr("probe_success{target=\"alpha\",url=\"http://127.0.0.1:9000/health\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("probe_success{target=\"alpha\",url=\"http://127.0.0.1:9000/health\"} 1"));
   EXPECT_THAT(text, HasSubstr("probe_success{target=\"bravo\""));
-  EXPECT_THAT(text, HasSubstr("probe_http_status_code{target=\"bravo\",url=\"http://127.0.0.1:9000/health\"} 503"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "probe_http_status_code{target=\"bravo\",url=\"http://127.0.0.1:9000/health\"} 503"));
   EXPECT_THAT(text, HasSubstr("target=\"delta \\\"quoted\\\"\""));
   EXPECT_THAT(text, HasSubstr("phase=\"connect\"} 0.001"));
-  EXPECT_THAT(text, HasSubstr("fleetcheck_check_outcome{target=\"charlie\",url=\"http://127.0.0.1:9000/health\",outcome=\"timeout\"} 1"));
+  EXPECT_THAT(text, HasSubstr("fleetcheck_check_outcome{target=\"charlie\",url=\"http://"
+                              "127.0.0.1:9000/health\",outcome=\"timeout\"} 1"));
   EXPECT_THAT(text, HasSubstr("fleetcheck_run_targets 4"));
 }
 
