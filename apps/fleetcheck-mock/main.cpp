@@ -1,10 +1,10 @@
 // fleetcheck-mock: a mock fleet of HTTP services with configurable latency and faults.
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
 #include <csignal>
 #include <fstream>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "fleetcheck/core/duration.hpp"
 #include "fleetcheck/core/process_limits.hpp"

@@ -1,6 +1,7 @@
 // fleetcheck: checks the health of a whole fleet of services at once.
-#include <CLI/CLI.hpp>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"

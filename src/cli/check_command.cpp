@@ -1,12 +1,13 @@
 #include "fleetcheck/cli/check_command.hpp"
 
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "fleetcheck/cli/exit_codes.hpp"
 #include "fleetcheck/config/fleet_config.hpp"

@@ -1,10 +1,10 @@
 #include "fleetcheck/conditions/condition.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "condition_parser.hpp"
 #include "fleetcheck/core/duration.hpp"

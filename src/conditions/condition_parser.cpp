@@ -1,12 +1,12 @@
 #include "condition_parser.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "fleetcheck/conditions/condition.hpp"
 #include "fleetcheck/core/duration.hpp"

@@ -1,8 +1,5 @@
 #include "fleetcheck/config/fleet_config.hpp"
 
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -11,6 +8,9 @@
 #include <span>
 #include <stdexcept>
 #include <unordered_map>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"

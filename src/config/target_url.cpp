@@ -1,14 +1,14 @@
 #include "fleetcheck/config/target_url.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
-#include <boost/url/url_view.hpp>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <boost/url/url_view.hpp>
+#include <fmt/format.h>
 
 namespace fleetcheck::config {
 

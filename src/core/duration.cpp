@@ -1,10 +1,10 @@
 #include "fleetcheck/core/duration.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace fleetcheck::core {
 namespace {

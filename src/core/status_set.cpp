@@ -1,9 +1,9 @@
 #include "fleetcheck/core/status_set.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace fleetcheck::core {
 namespace {

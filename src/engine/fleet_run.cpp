@@ -1,16 +1,17 @@
 #include "fleetcheck/engine/fleet_run.hpp"
 
-#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 
 #include "net/asio_aliases.hpp"
 #include "probe/dns_cache.hpp"

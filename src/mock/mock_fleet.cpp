@@ -1,6 +1,8 @@
 #include "fleetcheck/mock/mock_fleet.hpp"
 
-#include <fmt/format.h>
+#include <cerrno>
+#include <stdexcept>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,9 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cerrno>
-#include <stdexcept>
-#include <thread>
+#include <fmt/format.h>
 
 #include "mock/mock_session.hpp"
 

@@ -1,6 +1,8 @@
 #include "mock/mock_session.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
+#include <random>
+#include <string>
 
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,9 +15,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <charconv>
-#include <random>
-#include <string>
+#include <fmt/format.h>
 
 namespace fleetcheck::mock {
 namespace {

@@ -2,12 +2,13 @@
 // Internal: one client connection to a mock service.
 
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "fleetcheck/mock/mock_fleet.hpp"
 #include "net/asio_aliases.hpp"

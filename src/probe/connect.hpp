@@ -2,8 +2,9 @@
 // Internal: the steps every check starts with, shared by the HTTP and TCP probes.
 
 #include <atomic>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <string>
+
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include "fleetcheck/core/probe_result.hpp"
 #include "net/asio_aliases.hpp"

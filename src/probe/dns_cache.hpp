@@ -1,15 +1,16 @@
 #pragma once
 // Internal: asynchronous host-name resolution with a per-run cache.
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/system/error_code.hpp>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
 
 #include "net/asio_aliases.hpp"
 

@@ -1,13 +1,13 @@
 #include "probe/http_exchange.hpp"
 
-#include <fmt/format.h>
+#include <cerrno>
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <cerrno>
+#include <fmt/format.h>
 
 #include "fleetcheck/core/duration.hpp"
 

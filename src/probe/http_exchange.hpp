@@ -3,11 +3,12 @@
 // driven. The production event loop and the benchmark's blocking drivers share it, so that they
 // differ only in their concurrency model.
 
+#include <string>
+
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/system/error_code.hpp>
-#include <string>
 
 #include "fleetcheck/core/probe_result.hpp"
 #include "fleetcheck/core/target.hpp"

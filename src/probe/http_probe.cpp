@@ -1,7 +1,6 @@
 #include "probe/http_probe.hpp"
 
-#include <fmt/format.h>
-#include <openssl/ssl.h>
+#include <optional>
 
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,7 +12,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <optional>
+#include <fmt/format.h>
+#include <openssl/ssl.h>
 
 #include "probe/connect.hpp"
 #include "probe/http_exchange.hpp"

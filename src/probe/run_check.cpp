@@ -1,9 +1,9 @@
-#include <fmt/format.h>
+#include <chrono>
+#include <ctime>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <chrono>
-#include <ctime>
+#include <fmt/format.h>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "probe/http_probe.hpp"

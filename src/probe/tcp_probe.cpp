@@ -1,9 +1,8 @@
-#include <fmt/format.h>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <fmt/format.h>
 
 #include "probe/connect.hpp"
 #include "probe/http_exchange.hpp"

@@ -1,13 +1,13 @@
 #include "probe/tls_client.hpp"
 
+#include <ctime>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <ctime>
 
 #include "fleetcheck/core/config_error.hpp"
 

@@ -1,8 +1,6 @@
 #pragma once
 // Internal: the client side of TLS for HTTPS checks.
 
-#include <boost/asio/ssl/context.hpp>
-#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +9,9 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
 
 #include "fleetcheck/core/target.hpp"
 

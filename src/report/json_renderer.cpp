@@ -1,4 +1,5 @@
 #include <ctime>
+
 #include <nlohmann/json.hpp>
 
 #include "fleetcheck/report/report.hpp"

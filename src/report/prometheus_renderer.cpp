@@ -1,7 +1,7 @@
-#include <fmt/format.h>
-
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "fleetcheck/report/report.hpp"
 

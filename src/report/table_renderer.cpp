@@ -1,11 +1,11 @@
-#include <fmt/format.h>
-#include <fmt/ostream.h>
-
 #include <algorithm>
 #include <ctime>
 #include <numeric>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include "fleetcheck/report/report.hpp"
 

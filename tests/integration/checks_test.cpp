@@ -1,8 +1,8 @@
 // TCP checks, conditions, retries, redirects and secrets, end to end over loopback.
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <sstream>
 
 #include "fleetcheck/config/fleet_config.hpp"
 #include "fleetcheck/core/config_error.hpp"

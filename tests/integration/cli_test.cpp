@@ -1,9 +1,10 @@
 // The fleetcheck and fleetcheck-mock binaries as a user runs them: exit codes, messages, formats.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "mock_fixture.hpp"

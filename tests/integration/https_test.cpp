@@ -1,10 +1,11 @@
 // HTTPS checks against the mock with certificates the test makes: verification and its failures,
 // --insecure, mTLS, and the certificate expiry in every result.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <ctime>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "fleetcheck/core/config_error.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"

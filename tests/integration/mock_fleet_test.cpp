@@ -1,10 +1,11 @@
 // fleetcheck-mock's behaviour seen from a plain blocking socket client.
 #include <arpa/inet.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "mock_fixture.hpp"
 

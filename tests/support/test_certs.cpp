@@ -1,13 +1,13 @@
 #include "test_certs.hpp"
 
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <stdexcept>
 
 namespace fleetcheck::test_support {
 namespace {

@@ -1,12 +1,12 @@
 #include "fleetcheck/conditions/condition.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace fleetcheck::conditions {
 namespace {

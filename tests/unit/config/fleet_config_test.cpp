@@ -1,10 +1,10 @@
 #include "fleetcheck/config/fleet_config.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"

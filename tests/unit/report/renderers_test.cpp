@@ -1,8 +1,8 @@
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/report/report.hpp"
