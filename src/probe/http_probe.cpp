@@ -126,16 +126,23 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
     configure_parser(parser, t, line.method);
     boost::system::error_code ec;
     if (line.kind == core::target_kind::https) {
-      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx.tls.get(t.tls));
+      auto& tls_context = ctx.tls.get(t.tls);
+      // Declared before the stream: OpenSSL may call back into it until the stream is gone.
+      session_sink sink{&ctx.sessions,
+                        fmt::format("{}|{}|{}|{}", line.host, line.port, t.tls.server_name,
+                                    static_cast<void*>(&tls_context))};
+      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), tls_context);
       SSL* ssl = stream.native_handle();
       prepare_verification(ssl, line.host, t.tls);
-      const auto session_key = fmt::format("{}|{}|{}", line.host, line.port, t.tls.server_name);
-      ctx.sessions.apply(ssl, session_key);
+      attach_session_sink(ssl, &sink);
       watch.enter(core::probe_phase::tls);
+      const bool leader = co_await ctx.sessions.prepare(ssl, sink.key, ctx.deadline);
       auto [handshake_error] =
           co_await stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
+      if (leader) ctx.sessions.leader_done(sink.key, !handshake_error);
       result.phases.tls += watch.lap();
       result.cert_expires_at = earliest_certificate_expiry(ssl);
+      result.tls_resumed = SSL_session_reused(ssl) == 1;
       if (handshake_error && handshake_error != beast::error::timeout) {
         result.outcome = core::outcome::error;
         result.error = describe_handshake_failure(
@@ -144,7 +151,6 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
       }
       if (handshake_error) co_return fail(handshake_error);
       ec = co_await exchange(stream, request, parser, watch, result, received);
-      if (!ec) ctx.sessions.remember(ssl, session_key);
     } else {
       ec = co_await exchange(tcp, request, parser, watch, result, received);
     }

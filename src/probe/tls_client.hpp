@@ -1,6 +1,7 @@
 #pragma once
 // Internal: the client side of TLS for HTTPS checks.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -38,21 +40,44 @@ class tls_contexts {
   std::vector<std::pair<core::tls_settings, std::unique_ptr<boost::asio::ssl::context>>> contexts_;
 };
 
-/// TLS sessions by server, so that a later check of the same server resumes instead of doing a full
-/// handshake. One per event-loop thread; not thread-safe.
+/// TLS sessions by server, so that checks of the same server resume instead of each doing a full
+/// handshake: certificate parsing and verification are most of a handshake's CPU in OpenSSL 3.0.
+///
+/// Checks of one server that start together would all miss the cache, so the first one leads (does
+/// the full handshake) and the others wait for the session it yields, which arrives right after its
+/// handshake (new-session callback). Waiting is bounded: by the check's deadline, by a short grace
+/// once the leader's handshake is done (a server may send no ticket), and not at all once a leader
+/// has failed. One per event-loop thread; not thread-safe.
 class tls_session_cache {
  public:
-  tls_session_cache() = default;
+  tls_session_cache();
   ~tls_session_cache();
   tls_session_cache(const tls_session_cache&) = delete;
   tls_session_cache& operator=(const tls_session_cache&) = delete;
 
-  void apply(SSL* ssl, const std::string& key);
-  void remember(SSL* ssl, const std::string& key);
+  /// Before a handshake of `ssl` with the server `key`: applies a cached session, possibly after
+  /// waiting for the leader's. Returns true when this check is the leader.
+  boost::asio::awaitable<bool> prepare(SSL* ssl, const std::string& key,
+                                       std::chrono::steady_clock::time_point deadline);
+  /// After the leader's handshake (ok or not).
+  void leader_done(const std::string& key, bool ok);
 
  private:
-  std::map<std::string, SSL_SESSION*, std::less<>> sessions_;
+  friend int on_new_session(SSL* ssl, SSL_SESSION* session);
+  struct server;
+  void store(const std::string& key, SSL_SESSION* session);
+  static void wake(server& s);
+
+  std::map<std::string, std::unique_ptr<server>, std::less<>> servers_;
 };
+
+/// Ties an SSL object to the cache and key its sessions belong to (SSL ex_data); lives as long as
+/// the SSL object.
+struct session_sink {
+  tls_session_cache* cache;
+  std::string key;
+};
+void attach_session_sink(SSL* ssl, session_sink* sink);
 
 /// Sets SNI (for names) and host-name or IP verification on a fresh connection.
 void prepare_verification(SSL* ssl, const std::string& host, const core::tls_settings& settings);

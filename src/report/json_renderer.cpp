@@ -54,7 +54,10 @@ json result_json(const core::target& t, const core::probe_result& r) {
       {"failed_conditions", r.failed_conditions},
   };
   if (r.redirects > 0) out["redirects"] = r.redirects;
-  if (r.cert_expires_at) out["cert_expires_at"] = iso8601(*r.cert_expires_at);
+  if (r.cert_expires_at) {
+    out["cert_expires_at"] = iso8601(*r.cert_expires_at);
+    out["tls_resumed"] = r.tls_resumed;
+  }
   return out;
 }
 

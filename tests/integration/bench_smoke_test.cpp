@@ -1,15 +1,16 @@
 // `fleetcheck bench` end to end at N=20, and its own failure modes: a port in use, a mock that does
 // not come up, a strategy that crashes or overruns. Every run is a real child process on loopback.
 #include <arpa/inet.h>
-#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fleetcheck/bench/child_process.hpp"
 #include "fleetcheck/bench/plot.hpp"

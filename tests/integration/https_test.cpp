@@ -140,7 +140,7 @@ TEST_F(https, a_missing_ca_file_is_a_config_error_naming_the_target) {
   }
 }
 
-TEST_F(https, many_checks_share_one_context_and_all_pass) {
+TEST_F(https, checks_of_one_server_share_a_context_and_resume_its_session) {
   const auto fleet = serve(pki_->issue("shared", {"127.0.0.1"}));
   config::target_defaults d;
   d.tls = trusting_ca();
@@ -150,7 +150,29 @@ TEST_F(https, many_checks_share_one_context_and_all_pass) {
                                                 "t" + std::to_string(i), d));
   }
   engine::run_options o;
-  o.concurrency = 10;
+  o.threads = 1;  // one session cache
   const auto report = engine::run_fleet(targets, o);
-  for (const auto& r : report.results) EXPECT_EQ(r.outcome, core::outcome::healthy) << r.error;
+  int resumed = 0;
+  for (const auto& r : report.results) {
+    EXPECT_EQ(r.outcome, core::outcome::healthy) << r.error;
+    EXPECT_TRUE(r.cert_expires_at.has_value()) << "resumed sessions still report the expiry";
+    resumed += r.tls_resumed ? 1 : 0;
+  }
+  // All 50 start together: one leads with a full handshake, the others resume its session.
+  EXPECT_EQ(resumed, 49);
+}
+
+TEST_F(https, a_failing_leader_does_not_hold_the_others_back) {
+  const auto fleet = serve(pki_->issue("expired-many", {"127.0.0.1"}, -30, -1));
+  config::target_defaults d;
+  d.tls = trusting_ca();
+  std::vector<core::target> targets;
+  for (int i = 0; i < 20; ++i) {
+    targets.push_back(test_support::make_target(fleet->url(0) + "?n=" + std::to_string(i),
+                                                "t" + std::to_string(i), d));
+  }
+  engine::run_options o;
+  o.threads = 1;
+  const auto report = engine::run_fleet(targets, o);
+  for (const auto& r : report.results) EXPECT_EQ(r.error, "TLS: certificate has expired");
 }

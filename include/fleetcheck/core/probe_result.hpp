@@ -54,6 +54,7 @@ struct probe_result {
   int redirects = 0;  ///< 3xx answers followed
   /// Earliest notAfter in the served certificate chain, as Unix seconds (HTTPS only).
   std::optional<std::int64_t> cert_expires_at;
+  bool tls_resumed = false;  ///< the TLS session was resumed (no full handshake)
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };
