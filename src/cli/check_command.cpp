@@ -1,11 +1,15 @@
 #include "fleetcheck/cli/check_command.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -177,14 +181,38 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   std::ostream& sink = options.output_file.empty() ? out : file;
 
   core::raise_open_file_limit();
+  // Block SIGINT/SIGTERM before the run's threads start, so that they inherit the mask and only
+  // the watcher below sees them: the first one cancels the run (a report of what finished is
+  // still written), a second one ends the process at once.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
   std::unique_ptr<engine::fleet_run> run;
   try {
     run = std::make_unique<engine::fleet_run>(p.targets, p.run);
   } catch (const config_error& e) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     err << "fleetcheck: " << e.what() << '\n';
     return bad_input;
   }
+  std::atomic<bool> finished{false};
+  std::atomic<int> received{0};
+  std::thread watcher([&] {
+    const timespec tick{0, 20'000'000};
+    while (!finished.load()) {
+      const int signal = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (signal <= 0) continue;
+      if (received.exchange(signal) != 0) _exit(128 + signal);
+      run->cancel();
+    }
+  });
   const auto result = run->wait();
+  finished = true;
+  watcher.join();
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   const report::fleet_view view{p.targets, result};
   switch (p.format) {
     case report::format::table: {
@@ -208,6 +236,10 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   if (!sink) {
     err << "fleetcheck: cannot write the report\n";
     return internal_error;
+  }
+  if (received.load() != 0) {
+    err << "fleetcheck: interrupted; unfinished checks are reported as 'deadline'\n";
+    return 128 + received.load();
   }
   return report::exit_code(result);
 }

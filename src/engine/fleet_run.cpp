@@ -58,6 +58,7 @@ struct fleet_run::state {
   std::unique_ptr<check_slot[]> slots;
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> finished{0};
+  bool cancelled = false;  // guarded by mutex
   std::mutex mutex;
   std::condition_variable all_done;
   // Destroyed in reverse order: threads (joined), then contexts (with any coroutine frames still in
@@ -116,20 +117,21 @@ struct fleet_run::state {
     }
   }
 
-  core::probe_result cut_short(std::size_t index, clock::time_point now) const {
+  core::probe_result cut_short(std::size_t index, clock::time_point now, bool interrupted) const {
     const auto& slot = slots[index];
     core::probe_result r;
     r.outcome = core::outcome::deadline;
     const auto phase = slot.phase.load(std::memory_order_relaxed);
+    const std::string_view why = interrupted ? "interrupted" : "deadline reached";
     if (phase == core::probe_phase::queued) {
-      r.error = "deadline reached before the check could start";
+      r.error = fmt::format("{} before the check could start", why);
       return r;
     }
     const auto started =
         clock::time_point(clock::duration(slot.started.load(std::memory_order_relaxed)));
     r.duration_seconds = net::seconds_between(started, now);
     r.attempts = 1;
-    r.error = fmt::format("deadline reached while {}", core::to_string(phase));
+    r.error = fmt::format("{} while {}", why, core::to_string(phase));
     return r;
   }
 };
@@ -155,13 +157,15 @@ fleet_run::~fleet_run() {
 run_report fleet_run::wait() {
   auto& s = *state_;
   const auto total = s.targets.size();
+  run_report report;
   {
     std::unique_lock lock(s.mutex);
-    s.all_done.wait_until(lock, s.deadline,
-                          [&] { return s.finished.load(std::memory_order_acquire) == total; });
+    s.all_done.wait_until(lock, s.deadline, [&] {
+      return s.cancelled || s.finished.load(std::memory_order_acquire) == total;
+    });
+    report.interrupted = s.cancelled;
   }
   const auto now = clock::now();
-  run_report report;
   report.threads = s.thread_count;
   report.concurrency = s.concurrency;
   report.results.resize(total);
@@ -169,13 +173,19 @@ run_report fleet_run::wait() {
     if (s.slots[i].done.load(std::memory_order_acquire)) {
       report.results[i] = std::move(s.slots[i].result);
     } else {
-      report.results[i] = s.cut_short(i, now);
+      report.results[i] = s.cut_short(i, now, report.interrupted);
     }
     // A check whose own deadline was the global one may have ended itself just in time.
     report.deadline_exceeded |= report.results[i].outcome == core::outcome::deadline;
   }
   report.elapsed_seconds = net::seconds_between(s.options.start, now);
   return report;
+}
+
+void fleet_run::cancel() {
+  std::lock_guard lock(state_->mutex);
+  state_->cancelled = true;
+  state_->all_done.notify_all();
 }
 
 run_report run_fleet(std::span<const core::target> targets, const run_options& options) {

@@ -23,6 +23,7 @@ json summary_json(const fleet_view& fleet) {
         {"deadline", t.deadline}}},
       {"elapsed_seconds", fleet.run.elapsed_seconds},
       {"deadline_exceeded", fleet.run.deadline_exceeded},
+      {"interrupted", fleet.run.interrupted},
   };
 }
 

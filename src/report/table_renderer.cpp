@@ -126,7 +126,9 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
   out << fmt::format("\nchecked {} targets: {} healthy, {} failed{} in {}{}{}\n", t.total,
                      t.healthy, t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
                      human_seconds(fleet.run.elapsed_seconds), slowest,
-                     fleet.run.deadline_exceeded ? " — deadline exceeded" : "");
+                     fleet.run.interrupted         ? " — interrupted"
+                     : fleet.run.deadline_exceeded ? " — deadline exceeded"
+                                                   : "");
 }
 
 }  // namespace fleetcheck::report

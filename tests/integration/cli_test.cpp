@@ -98,6 +98,22 @@ TEST_F(cli, deadline_flag_cuts_the_run_and_exits_1) {
   EXPECT_LT(r.seconds, 2.0);
 }
 
+TEST_F(cli, sigint_cancels_the_run_and_still_reports) {
+  const auto r = run_process({"/bin/sh", "-c",
+                              std::string(FLEETCHECK_BIN) +
+                                  " check --format json --deadline 30s --timeout 20s " +
+                                  fleet_.url(0) + " '" + fleet_.url(1) +
+                                  "?delay=10s' & pid=$!; sleep 0.6; "
+                                  "kill -INT $pid; wait $pid"});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("interrupted"));
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["results"][0]["outcome"], "healthy");
+  EXPECT_EQ(doc["results"][1]["outcome"], "deadline");
+  EXPECT_EQ(doc["results"][1]["error"], "interrupted while waiting for response");
+  EXPECT_LT(r.seconds, 5.0);
+}
+
 TEST(cli_errors, name_the_flag_file_line_or_target) {
   const auto dir = ::testing::TempDir();
   expect_bad_input({"check"}, "no targets");

@@ -24,6 +24,7 @@ struct run_report {
   std::vector<core::probe_result> results;
   double elapsed_seconds = 0;
   bool deadline_exceeded = false;
+  bool interrupted = false;     ///< cancel() ended the run
   unsigned threads = 0;         ///< event-loop threads used
   std::size_t concurrency = 0;  ///< checks in flight at once, at most, as used
 };
@@ -45,6 +46,10 @@ class fleet_run {
   fleet_run& operator=(const fleet_run&) = delete;
 
   run_report wait();
+
+  /// Ends the run now, as if the deadline had passed (thread-safe; from any thread): wait() returns
+  /// at once and every unfinished check is reported as `deadline`, "interrupted while ...".
+  void cancel();
 
  private:
   struct state;
