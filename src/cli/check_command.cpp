@@ -62,7 +62,7 @@ config::target_defaults defaults_from_flags(const check_options& o) {
     }
     auto value = h.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
-    if (config::is_sensitive_header(h.substr(0, colon))) config::add_secret(d.secrets, value);
+    if (config::is_secret_name(h.substr(0, colon))) config::add_secret(d.secrets, value);
     config::set_header(d.request, h.substr(0, colon), value);
   }
   if (!o.ca_file.empty()) {

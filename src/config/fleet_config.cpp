@@ -36,17 +36,6 @@ constexpr std::string_view http_only_keys[] = {"method",        "headers",      
                                                "expect_status", "max_body",     "follow_redirects",
                                                "basic_auth",    "bearer_token", "tls"};
 
-/// Environment variables whose values are treated as secrets wherever they are substituted.
-bool is_secret_variable(std::string_view name) {
-  std::string upper(name);
-  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const std::string_view word :
-       {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "KEY", "CREDENTIAL", "AUTH"}) {
-    if (upper.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -117,7 +106,7 @@ class reader {
           fail(node, context,
                fmt::format("'{}' uses environment variable {} which is not set", key, name));
         }
-        if (is_secret_variable(name)) add_secret(env_secrets_, value);
+        if (is_secret_name(name)) add_secret(env_secrets_, value);
         out += value;
         i = close;
       } else {
@@ -216,7 +205,7 @@ class reader {
         if (value.find_first_of("\r\n") != std::string::npos) {
           fail(h.second, context, fmt::format("header '{}' contains a line break", name));
         }
-        if (is_sensitive_header(name)) add_secret(into.secrets, value);
+        if (is_secret_name(name)) add_secret(into.secrets, value);
         set_header(into.request, name, std::move(value));
       }
     }

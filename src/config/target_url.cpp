@@ -66,11 +66,11 @@ void add_secret(std::vector<std::string>& secrets, std::string value) {
   secrets.push_back(std::move(value));
 }
 
-bool is_sensitive_header(std::string_view name) {
+bool is_secret_name(std::string_view name) {
   std::string lower(name);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const std::string_view word :
-       {"authorization", "cookie", "token", "secret", "api-key", "apikey", "password", "auth"}) {
+       {"authorization", "cookie", "token", "secret", "pass", "key", "auth", "credential"}) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;

@@ -25,6 +25,12 @@ asio::awaitable<bool> back_off(clock::time_point deadline) {
 
 }  // namespace
 
+core::probe_result attempt_record::fail(const boost::system::error_code& ec, std::size_t received) {
+  judge_failure(ec, watch.current(), ctx_.deadline_is_global,
+                core::format_duration(target_.timeout), received, target_, result);
+  return finish();
+}
+
 asio::awaitable<boost::system::error_code> resolve_and_connect(boost::beast::tcp_stream& stream,
                                                                const std::string& host,
                                                                std::uint16_t port,

@@ -32,6 +32,30 @@ class stopwatch {
   net::clock::time_point lap_ = net::clock::now();
 };
 
+/// One attempt's result as it is being built: when it started, the step it is in, and the two ways
+/// it ends. Shared by the HTTP and TCP probes.
+class attempt_record {
+ public:
+  attempt_record(const core::target& t, const check_context& ctx)
+      : watch(ctx.phase), target_(t), ctx_(ctx) {}
+
+  /// Stamps the duration and hands the result over.
+  core::probe_result finish() {
+    result.duration_seconds = net::seconds_between(started_, net::clock::now());
+    return std::move(result);
+  }
+  /// Judges an I/O failure in the current step, then finishes.
+  core::probe_result fail(const boost::system::error_code& ec, std::size_t received);
+
+  core::probe_result result;
+  stopwatch watch;
+
+ private:
+  const core::target& target_;
+  const check_context& ctx_;
+  net::clock::time_point started_ = net::clock::now();
+};
+
 /// Resolves `host` and connects `stream` to the first address that answers, bounded by the
 /// deadline; waits out EMFILE/EADDRNOTAVAIL. Fills the resolve and connect timings.
 net::asio::awaitable<boost::system::error_code> resolve_and_connect(

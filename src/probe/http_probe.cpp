@@ -100,19 +100,12 @@ std::optional<request_line> follow(const request_line& from, int status, std::st
 }  // namespace
 
 asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_context ctx) {
-  const auto started = clock::now();
-  core::probe_result result;
-  stopwatch watch(ctx.phase);
+  attempt_record attempt(t, ctx);
+  auto& result = attempt.result;
+  auto& watch = attempt.watch;
   std::size_t received = 0;
-  const auto finish = [&] {
-    result.duration_seconds = net::seconds_between(started, clock::now());
-    return std::move(result);
-  };
-  const auto fail = [&](const boost::system::error_code& ec) {
-    judge_failure(ec, watch.current(), ctx.deadline_is_global, core::format_duration(t.timeout),
-                  received, t, result);
-    return finish();
-  };
+  const auto finish = [&] { return attempt.finish(); };
+  const auto fail = [&](const boost::system::error_code& ec) { return attempt.fail(ec, received); };
 
   request_line line = request_line_of(t);
   for (;;) {

@@ -37,17 +37,12 @@ std::string excerpt(std::string_view data) {
 }  // namespace
 
 asio::awaitable<core::probe_result> run_tcp_check(const core::target& t, check_context ctx) {
-  const auto started = clock::now();
-  core::probe_result result;
-  stopwatch watch(ctx.phase);
-  const auto finish = [&] {
-    result.duration_seconds = net::seconds_between(started, clock::now());
-    return std::move(result);
-  };
+  attempt_record attempt(t, ctx);
+  auto& result = attempt.result;
+  auto& watch = attempt.watch;
+  const auto finish = [&] { return attempt.finish(); };
   const auto fail = [&](const boost::system::error_code& ec, std::size_t received) {
-    judge_failure(ec, watch.current(), ctx.deadline_is_global, core::format_duration(t.timeout),
-                  received, t, result);
-    return finish();
+    return attempt.fail(ec, received);
   };
 
   beast::tcp_stream stream(co_await asio::this_coro::executor);

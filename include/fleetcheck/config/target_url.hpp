@@ -22,8 +22,9 @@ void set_basic_auth(core::target& t, std::string_view user, std::string_view pas
 /// Records a value that must never appear in any output.
 void add_secret(std::vector<std::string>& secrets, std::string value);
 
-/// Headers whose values are secrets: Authorization, Cookie, anything with token/secret/key/auth.
-bool is_sensitive_header(std::string_view name);
+/// Whether a header or environment variable of this name holds a secret: its name contains
+/// authorization, cookie, token, secret, pass, key, auth or credential, in any case.
+bool is_secret_name(std::string_view name);
 
 /// `text` with every occurrence of a secret replaced by "****".
 std::string redact(std::string text, const std::vector<std::string>& secrets);
