@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "fleetcheck/bench/bench_command.hpp"
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
 
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "fleetcheck 0.1.0");
   app.require_subcommand(1);
   add_check_command(app, check_options);
+  fleetcheck::bench::bench_command_options bench_options;
+  fleetcheck::bench::add_bench_command(app, bench_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -58,6 +61,9 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("check")) {
     return fleetcheck::cli::run_check(check_options, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("bench")) {
+    return fleetcheck::bench::run_bench_command(bench_options, std::cout, std::cerr);
   }
   return fleetcheck::cli::bad_input;
 }

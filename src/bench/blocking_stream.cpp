@@ -29,11 +29,15 @@ void blocking_stream::connect(const sockaddr* address, socklen_t length,
   } while (rc != 0 && errno == EINTR);
   if (rc == 0) {
     ec.clear();
-  } else if (errno == EINPROGRESS || errno == EAGAIN) {
+  } else if (errno == EINPROGRESS) {
     ec = boost::asio::error::timed_out;
   } else {
     ec.assign(errno, boost::system::system_category());
   }
+}
+
+void blocking_stream::shutdown() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
 }
 
 void blocking_stream::close() {

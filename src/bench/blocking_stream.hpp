@@ -33,6 +33,8 @@ class blocking_stream {
   /// Connects, waiting at most `timeout`; every later read or write waits at most `timeout` too.
   void connect(const sockaddr* address, socklen_t length, std::chrono::nanoseconds timeout,
                boost::system::error_code& ec);
+  /// Ends both directions, as the engine does before closing.
+  void shutdown();
   void close();
 
   template <class MutableBufferSequence>
@@ -87,7 +89,8 @@ class blocking_stream {
          ++it) {
       const auto b = boost::asio::buffer(*it);
       if (b.size() == 0) continue;
-      v[static_cast<std::size_t>(count)].iov_base = const_cast<void*>(static_cast<const void*>(b.data()));
+      v[static_cast<std::size_t>(count)].iov_base =
+          const_cast<void*>(static_cast<const void*>(b.data()));
       v[static_cast<std::size_t>(count)].iov_len = b.size();
       ++count;
     }

@@ -19,8 +19,8 @@ std::size_t parse_workers(std::string_view text, std::string_view whole) {
   std::size_t w = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), w);
   if (ec != std::errc{} || end != text.data() + text.size() || w == 0) {
-    throw std::invalid_argument(fmt::format(
-        "strategy '{}': the worker count must be a positive number or N", whole));
+    throw std::invalid_argument(
+        fmt::format("strategy '{}': the worker count must be a positive number or N", whole));
   }
   return w;
 }
@@ -66,11 +66,13 @@ strategy parse_strategy(std::string_view text) {
   const auto head = text.substr(0, colon);
   const auto tail = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
   const bool pooled = head == "threads" || head == "py-threads";
-  if (pooled != (colon != std::string_view::npos)) {
-    throw std::invalid_argument(fmt::format(
-        pooled ? "strategy '{}' needs a worker count, e.g. {}:100"
-               : "strategy '{}' takes no worker count (valid: {})",
-        text, pooled ? head : valid_names));
+  if (pooled && colon == std::string_view::npos) {
+    throw std::invalid_argument(
+        fmt::format("strategy '{}' needs a worker count, e.g. {}:100 or {}:N", text, head, head));
+  }
+  if (!pooled && colon != std::string_view::npos) {
+    throw std::invalid_argument(
+        fmt::format("strategy '{}' takes no worker count (valid: {})", text, valid_names));
   }
   if (head == "sequential") {
     s.kind = strategy_kind::sequential;
@@ -92,8 +94,8 @@ strategy parse_strategy(std::string_view text) {
   }
   if (pooled) {
     s.workers = parse_workers(tail, text);
-    s.name = fmt::format("{}:{}", head, s.workers == 0 ? std::string("N")
-                                                       : std::to_string(s.workers));
+    s.name =
+        fmt::format("{}:{}", head, s.workers == 0 ? std::string("N") : std::to_string(s.workers));
   } else {
     s.name = std::string(head);
   }
@@ -109,8 +111,8 @@ std::vector<strategy> parse_strategy_list(std::string_view text) {
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) {
       auto s = parse_strategy(item);
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const strategy& o) { return o.name == s.name; });
+      const bool seen =
+          std::any_of(out.begin(), out.end(), [&](const strategy& o) { return o.name == s.name; });
       if (!seen) out.push_back(std::move(s));
     }
     if (comma == std::string_view::npos) break;

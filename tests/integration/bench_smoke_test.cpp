@@ -56,8 +56,10 @@ nlohmann::json read_json(const fs::path& file) {
   return nlohmann::json::parse(in);
 }
 
-/// The mock answers in 20 ms, so that sequential at N=20 takes half a second.
-const std::vector<std::string> fast = {"--latency", "20ms", "--services", "4", "--no-plots"};
+/// The mock answers in 20 ms, so that sequential at N=20 takes half a second. No retries: ctest may
+/// run other tests alongside, and these tests check the harness, not the numbers.
+const std::vector<std::string> fast = {"--latency",  "20ms",      "--services", "4",
+                                       "--no-plots", "--retries", "0"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -70,7 +72,7 @@ TEST(bench_harness, measures_every_strategy_at_n20_and_writes_every_file) {
       bench({"--sizes", "20", "--reps", "1", "--latency", "20ms", "--services", "4", "--strategies",
              "sequential,threads:4,threads:N,event-loop,event-loop-mt,py-asyncio,"
              "py-threads:4,py-sequential",
-             "--out", dir.path().string()});
+             "--retries", "0", "--out", dir.path().string()});
   ASSERT_EQ(r.kind, exit_kind::exited) << r.err_tail;
   EXPECT_EQ(r.code, 0) << r.out << r.err_tail;
   for (const auto* name : {"results.md", "results.csv", "results.json", "mock.log"}) {
@@ -108,7 +110,7 @@ TEST(bench_harness, skips_what_would_take_too_long_and_says_why) {
   // Sequential at N=200 with 200 ms each would take 40 s: over --max-run 5s.
   const auto r = bench(with({"--sizes", "200", "--reps", "1", "--strategies", "sequential",
                              "--max-run", "5s", "--out", dir.path().string()},
-                            {"--services", "4", "--no-plots"}));
+                            {"--services", "4", "--no-plots", "--retries", "0"}));
   ASSERT_EQ(r.kind, exit_kind::exited);
   EXPECT_EQ(r.code, 0) << r.err_tail;
   const auto cell = read_json(dir.path() / "results.json")["cells"][0];

@@ -23,7 +23,7 @@ struct client_options {
   std::uint16_t base_port = 9000;
   std::size_t services = 100;
   std::size_t count = 100;
-  core::duration timeout = std::chrono::seconds(10);   ///< of each check
+  core::duration timeout = std::chrono::seconds(10);    ///< of each check
   core::duration deadline = std::chrono::seconds(300);  ///< of the whole run
 };
 
@@ -31,8 +31,8 @@ struct client_options {
 struct client_result {
   std::string strategy;
   std::size_t n = 0;
-  std::size_t ok = 0;      ///< healthy answers (2xx)
-  std::size_t failed = 0;  ///< everything else, including checks the deadline cut short
+  std::size_t ok = 0;          ///< healthy answers (2xx)
+  std::size_t failed = 0;      ///< everything else, including checks the deadline cut short
   double elapsed_seconds = 0;  ///< measured inside the process, from the first check to the last
   std::string first_error;     ///< why the first failed check failed, for diagnosis
 };

@@ -9,8 +9,9 @@
 namespace fleetcheck::bench {
 
 /// Checks in flight at once, at most, for every strategy that can go wider: the event loops, the
-/// thread pools and the Python peers all get the same cap, so that none wins by opening more sockets.
-/// It also keeps a 100,000-target run inside the descriptor and ephemeral-port budget of one host.
+/// thread pools and the Python peers all get the same cap, so that none wins by opening more
+/// sockets. It also keeps a 100,000-target run inside the descriptor and ephemeral-port budget of
+/// one host.
 inline constexpr std::size_t in_flight_cap = 10000;
 
 enum class strategy_kind : std::uint8_t {
@@ -41,7 +42,8 @@ struct strategy {
 /// Parses one strategy name. Throws std::invalid_argument listing the valid names.
 strategy parse_strategy(std::string_view text);
 
-/// Parses a comma-separated list ("sequential,threads:10,event-loop"). Throws std::invalid_argument.
+/// Parses a comma-separated list ("sequential,threads:10,event-loop"). Throws
+/// std::invalid_argument.
 std::vector<strategy> parse_strategy_list(std::string_view text);
 
 /// The full suite: every strategy of issue 4 and the three Python peers.

@@ -1,5 +1,8 @@
 // The benchmark's pure logic: strategy names, the skip and repetition rules, statistics, the result
 // line and the table. No sockets, no processes.
+#include <algorithm>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "fleetcheck/bench/client.hpp"
@@ -12,7 +15,7 @@ namespace {
 using namespace fleetcheck::bench;
 using namespace std::chrono_literals;
 
-TEST(strategy, parses_every_name_and_canonicalises_pools) {
+TEST(bench_strategy, parses_every_name_and_canonicalises_pools) {
   EXPECT_EQ(parse_strategy("threads:30").workers, 30u);
   EXPECT_EQ(parse_strategy("threads:n").name, "threads:N");
   EXPECT_EQ(parse_strategy("threads:N").workers, 0u);
@@ -22,7 +25,7 @@ TEST(strategy, parses_every_name_and_canonicalises_pools) {
   EXPECT_EQ(default_strategies().size(), 10u);
 }
 
-TEST(strategy, rejects_bad_names_with_the_list_of_good_ones) {
+TEST(bench_strategy, rejects_bad_names_with_the_list_of_good_ones) {
   EXPECT_THROW(parse_strategy("threads"), std::invalid_argument);
   EXPECT_THROW(parse_strategy("threads:0"), std::invalid_argument);
   EXPECT_THROW(parse_strategy("event-loop:4"), std::invalid_argument);
@@ -34,26 +37,26 @@ TEST(strategy, rejects_bad_names_with_the_list_of_good_ones) {
   }
 }
 
-TEST(strategy, caps_concurrency_at_n_and_at_the_in_flight_cap) {
+TEST(bench_strategy, caps_concurrency_at_n_and_at_the_in_flight_cap) {
   EXPECT_EQ(parse_strategy("sequential").concurrency(1000), 1u);
   EXPECT_EQ(parse_strategy("threads:100").concurrency(20), 20u);
   EXPECT_EQ(parse_strategy("threads:N").concurrency(5000), 5000u);
   EXPECT_EQ(parse_strategy("event-loop").concurrency(100000), in_flight_cap);
 }
 
-TEST(plan, floor_is_latency_times_waves) {
+TEST(bench_plan, floor_is_latency_times_waves) {
   EXPECT_DOUBLE_EQ(floor_seconds(100, 100, 200ms), 0.2);
   EXPECT_DOUBLE_EQ(floor_seconds(100, 30, 200ms), 0.8);
   EXPECT_DOUBLE_EQ(floor_seconds(1000, 1, 200ms), 200.0);
 }
 
-TEST(plan, skips_sequential_past_max_run_and_says_why) {
+TEST(bench_plan, skips_sequential_past_max_run_and_says_why) {
   const auto p = plan_cell(parse_strategy("sequential"), 1000, plan_settings{}, std::nullopt);
   EXPECT_NE(p.skip.find("would take at least 200 s"), std::string::npos) << p.skip;
   EXPECT_NE(p.skip.find("--max-run 30s"), std::string::npos) << p.skip;
 }
 
-TEST(plan, runs_fewer_reps_but_at_least_three_for_a_slow_cell) {
+TEST(bench_plan, runs_fewer_reps_but_at_least_three_for_a_slow_cell) {
   const auto p = plan_cell(parse_strategy("sequential"), 100, plan_settings{}, std::nullopt);
   EXPECT_TRUE(p.skip.empty());
   EXPECT_DOUBLE_EQ(p.predicted_seconds, 20.0);
@@ -63,7 +66,7 @@ TEST(plan, runs_fewer_reps_but_at_least_three_for_a_slow_cell) {
   EXPECT_EQ(plan_cell(parse_strategy("event-loop"), 100, plan_settings{}, std::nullopt).reps, 5);
 }
 
-TEST(plan, scales_the_time_above_the_floor_from_the_earlier_size) {
+TEST(bench_plan, scales_the_time_above_the_floor_from_the_earlier_size) {
   // 9 s at N=10,000 (floor 0.2 s): ten times the targets, 10 waves of 10,000, about 2 + 88 s.
   const earlier_result e{10000, 9.0, true, ""};
   const auto p = plan_cell(parse_strategy("py-asyncio"), 100000, plan_settings{}, e);
@@ -72,7 +75,7 @@ TEST(plan, scales_the_time_above_the_floor_from_the_earlier_size) {
   EXPECT_TRUE(plan_cell(parse_strategy("event-loop"), 100000, plan_settings{}, quick).skip.empty());
 }
 
-TEST(plan, skips_after_a_failure_and_past_the_thread_cap) {
+TEST(bench_plan, skips_after_a_failure_and_past_the_thread_cap) {
   const earlier_result crashed{1000, 0, false, "crashed: SIGSEGV"};
   EXPECT_EQ(plan_cell(parse_strategy("threads:N"), 10000, plan_settings{}, crashed).skip,
             "did not complete at N=1,000 (crashed: SIGSEGV)");
@@ -81,7 +84,7 @@ TEST(plan, skips_after_a_failure_and_past_the_thread_cap) {
             std::string::npos);
 }
 
-TEST(plan, a_fixed_run_timeout_wins) {
+TEST(bench_plan, a_fixed_run_timeout_wins) {
   plan_settings s;
   s.run_timeout = 2s;
   EXPECT_EQ(plan_cell(parse_strategy("event-loop"), 100, s, std::nullopt).limit, 2s);
@@ -99,13 +102,13 @@ run_record good_run(double wall, double cpu, long rss_kib, std::size_t ok) {
   return r;
 }
 
-TEST(results, median_of_odd_and_even_counts) {
+TEST(bench_results, median_of_odd_and_even_counts) {
   EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
   EXPECT_DOUBLE_EQ(median({4, 1, 2, 3}), 2.5);
   EXPECT_DOUBLE_EQ(median({}), 0);
 }
 
-TEST(results, summary_counts_only_runs_that_ended_ok) {
+TEST(bench_results, summary_counts_only_runs_that_ended_ok) {
   cell c{
       "event-loop", 100, "", 3, {good_run(0.21, 0.01, 8000, 100), good_run(0.20, 0.02, 9000, 99)}};
   auto crashed = good_run(5, 5, 99999, 0);
@@ -128,9 +131,23 @@ TEST(results, summary_counts_only_runs_that_ended_ok) {
   EXPECT_NE(table.find("| event-loop | 100 | 0.205 [0.200–0.210] |"), std::string::npos) << table;
   EXPECT_NE(table.find("1/3 crashed (SIGSEGV)"), std::string::npos) << table;
   EXPECT_NE(table.find("| sequential | 1,000 | skipped |"), std::string::npos) << table;
+
+  // Every CSV row has the header's columns (none of these fields needs quoting).
+  std::ostringstream csv;
+  write_csv(csv, report);
+  std::istringstream lines(csv.str());
+  std::string line;
+  std::getline(lines, line);
+  const auto columns = std::count(line.begin(), line.end(), ',');
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), columns) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4);
 }
 
-TEST(client_output, round_trips_and_ignores_other_lines) {
+TEST(bench_client_output, round_trips_and_ignores_other_lines) {
   client_result r{"threads:10", 100, 98, 2, 2.5, "connection refused"};
   const auto line = to_json_line(r);
   EXPECT_EQ(line.find("{\"strategy\":\"threads:10\",\"n\":100,\"ok\":98"), 0u) << line;
