@@ -164,8 +164,8 @@ class suite {
     }
     report_.context.notes.push_back(fmt::format(
         "Other processes used {:.1f} CPU-seconds (user) during the {:.0f} s of the runs kept "
-        "({:.1f}% "
-        "of the machine; per run in results.csv, other_cpu_seconds): near 0 means a quiet machine.",
+        "({:.1f}% of the machine; per run: other_cpu_seconds in results.csv). Near 0 means a "
+        "quiet machine.",
         other_cpu_total_, measured_wall_total_,
         measured_wall_total_ > 0
             ? 100 * other_cpu_total_ /
