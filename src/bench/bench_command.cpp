@@ -14,16 +14,6 @@ namespace {
 
 using core::config_error;
 
-core::duration flag_duration(const char* flag, const std::string& value) {
-  try {
-    const auto d = core::parse_duration(value);
-    if (d.count() <= 0) throw std::invalid_argument("must be positive");
-    return d;
-  } catch (const std::invalid_argument& e) {
-    throw config_error(fmt::format("{} {}: {}", flag, value, e.what()));
-  }
-}
-
 std::vector<std::size_t> parse_sizes(std::string_view text) {
   std::vector<std::size_t> sizes;
   while (!text.empty()) {
@@ -66,12 +56,15 @@ bench_options make_options(const bench_command_options& c) {
     if (*c.reps < 1 || *c.reps > 100) throw config_error("--reps must be within 1-100");
     o.plan.reps = *c.reps;
   }
-  if (c.latency) o.plan.latency = flag_duration("--latency", *c.latency);
-  if (c.max_run) o.plan.max_run = flag_duration("--max-run", *c.max_run);
-  if (c.cell_budget) o.plan.cell_budget = flag_duration("--cell-budget", *c.cell_budget);
-  if (c.run_timeout) o.plan.run_timeout = flag_duration("--run-timeout", *c.run_timeout);
-  if (c.timeout) o.timeout = flag_duration("--timeout", *c.timeout);
-  if (c.ready_timeout) o.ready_timeout = flag_duration("--ready-timeout", *c.ready_timeout);
+  if (c.latency) o.plan.latency = core::parse_duration_flag("--latency", *c.latency);
+  if (c.max_run) o.plan.max_run = core::parse_duration_flag("--max-run", *c.max_run);
+  if (c.cell_budget)
+    o.plan.cell_budget = core::parse_duration_flag("--cell-budget", *c.cell_budget);
+  if (c.run_timeout)
+    o.plan.run_timeout = core::parse_duration_flag("--run-timeout", *c.run_timeout);
+  if (c.timeout) o.timeout = core::parse_duration_flag("--timeout", *c.timeout);
+  if (c.ready_timeout)
+    o.ready_timeout = core::parse_duration_flag("--ready-timeout", *c.ready_timeout);
   if (c.services == 0 || c.services > 1000) throw config_error("--services must be within 1-1000");
   o.services = c.services;
   if (c.base_port > 65535) throw config_error("--base-port must be within 0-65535");

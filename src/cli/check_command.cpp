@@ -26,19 +26,9 @@ namespace {
 
 using core::config_error;
 
-core::duration flag_duration(const std::string& flag, const std::string& value) {
-  try {
-    const auto d = core::parse_duration(value);
-    if (d.count() <= 0) throw std::invalid_argument("must be positive");
-    return d;
-  } catch (const std::invalid_argument& e) {
-    throw config_error(fmt::format("{} {}: {}", flag, value, e.what()));
-  }
-}
-
 config::target_defaults defaults_from_flags(const check_options& o) {
   config::target_defaults d;
-  if (o.timeout) d.timeout = flag_duration("--timeout", *o.timeout);
+  if (o.timeout) d.timeout = core::parse_duration_flag("--timeout", *o.timeout);
   if (o.max_body) {
     try {
       d.max_body_bytes = config::parse_size(*o.max_body);
@@ -148,7 +138,7 @@ plan make_plan(const check_options& o) {
         "no targets: give URLs as arguments, a config file with -c, or --targets-file");
   }
   config::check_unique_names(p.targets);
-  if (o.deadline) p.run.deadline = flag_duration("--deadline", *o.deadline);
+  if (o.deadline) p.run.deadline = core::parse_duration_flag("--deadline", *o.deadline);
   if (o.concurrency) {
     if (*o.concurrency == 0) throw config_error("--concurrency must be at least 1");
     p.run.concurrency = *o.concurrency;

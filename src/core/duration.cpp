@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "fleetcheck/core/config_error.hpp"
+
 namespace fleetcheck::core {
 namespace {
 
@@ -61,6 +63,16 @@ duration parse_duration(std::string_view text) {
     throw std::invalid_argument(fmt::format("invalid duration '{}': too large", original));
   }
   return duration{static_cast<duration::rep>(std::llround(total))};
+}
+
+duration parse_duration_flag(std::string_view flag, std::string_view value) {
+  try {
+    const auto d = parse_duration(value);
+    if (d.count() <= 0) throw std::invalid_argument("must be positive");
+    return d;
+  } catch (const std::invalid_argument& e) {
+    throw config_error(fmt::format("{} {}: {}", flag, value, e.what()));
+  }
 }
 
 std::string format_duration(duration d) {

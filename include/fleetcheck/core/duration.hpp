@@ -14,6 +14,10 @@ using duration = std::chrono::nanoseconds;
 /// std::invalid_argument with a message that says what is wrong (not where: callers add that).
 duration parse_duration(std::string_view text);
 
+/// Parses the value of a command-line flag that must be a positive duration. Throws
+/// core::config_error "--flag value: why", ready for the user.
+duration parse_duration_flag(std::string_view flag, std::string_view value);
+
 /// Formats a duration for people: "200ms", "1.5s", "2m3s", "850us".
 std::string format_duration(duration d);
 
