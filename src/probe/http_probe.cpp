@@ -104,7 +104,6 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
   auto& result = attempt.result;
   auto& watch = attempt.watch;
   std::size_t received = 0;
-  const auto finish = [&] { return attempt.finish(); };
   const auto fail = [&](const boost::system::error_code& ec) { return attempt.fail(ec, received); };
 
   request_line line = request_line_of(t);
@@ -140,7 +139,7 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
         result.outcome = core::outcome::error;
         result.error = describe_handshake_failure(
             ssl, handshake_error, t.tls.server_name.empty() ? line.host : t.tls.server_name);
-        co_return finish();
+        co_return attempt.finish();
       }
       if (handshake_error) co_return fail(handshake_error);
       ec = co_await exchange(stream, request, parser, watch, result, received);
@@ -162,7 +161,7 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
       result.outcome = core::outcome::error;
       result.http_status = status;
       result.error = why;
-      co_return finish();
+      co_return attempt.finish();
     }
     judge_response(t, parser, result);
     if (is_redirect(status) && result.outcome == core::outcome::unhealthy) {
@@ -171,7 +170,7 @@ asio::awaitable<core::probe_result> run_http_check(const core::target& t, check_
                                         std::string_view(location))
                           : fmt::format(" (more than {} redirects)", t.follow_redirects);
     }
-    co_return finish();
+    co_return attempt.finish();
   }
 }
 

@@ -40,19 +40,15 @@ asio::awaitable<core::probe_result> run_tcp_check(const core::target& t, check_c
   attempt_record attempt(t, ctx);
   auto& result = attempt.result;
   auto& watch = attempt.watch;
-  const auto finish = [&] { return attempt.finish(); };
-  const auto fail = [&](const boost::system::error_code& ec, std::size_t received) {
-    return attempt.fail(ec, received);
-  };
 
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   if (const auto ec = co_await resolve_and_connect(stream, t.host, t.port, ctx, watch, result)) {
-    co_return fail(ec, 0);
+    co_return attempt.fail(ec, 0);
   }
   if (!t.tcp.send.empty()) {
     watch.enter(core::probe_phase::write);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(t.tcp.send), net::use_nothrow);
-    if (ec) co_return fail(ec, 0);
+    if (ec) co_return attempt.fail(ec, 0);
   }
   if (!t.tcp.expect.empty()) {
     watch.enter(core::probe_phase::first_byte);
@@ -70,10 +66,10 @@ asio::awaitable<core::probe_result> run_tcp_check(const core::target& t, check_c
       if (ec == asio::error::eof || (!ec && data.size() > t.max_body_bytes)) {
         result.outcome = core::outcome::unhealthy;
         result.error = fmt::format("expected '{}', got '{}'", excerpt(t.tcp.expect), excerpt(data));
-        co_return finish();
+        co_return attempt.finish();
       }
       if (ec) {
-        auto r = fail(ec, data.size());
+        auto r = attempt.fail(ec, data.size());
         if (!data.empty()) r.error += fmt::format(" (got '{}')", excerpt(data));
         co_return r;
       }
@@ -84,7 +80,7 @@ asio::awaitable<core::probe_result> run_tcp_check(const core::target& t, check_c
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   result.outcome = core::outcome::healthy;
-  co_return finish();
+  co_return attempt.finish();
 }
 
 }  // namespace fleetcheck::probe
