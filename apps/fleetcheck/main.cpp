@@ -20,8 +20,11 @@ void add_check_command(CLI::App& app, fleetcheck::cli::check_options& o) {
   check->add_option("--concurrency", o.concurrency, "Checks in flight at once (default 10000)");
   check->add_option("--threads", o.threads, "Event-loop threads (default 0 = automatic)");
   check->add_option("--format", o.format, "table | json | ndjson | prometheus (default table)");
-  check->add_option("-o,--output", o.output_file, "Write the report to FILE instead of stdout");
+  check->add_option("-o,--output", o.output_file,
+                    "Write the report to FILE (atomically; '-' = stdout)");
   check->add_option("--max-body", o.max_body, "Cap on response bodies (default 64KiB)");
+  check->add_option("--max-header", o.max_header,
+                    "Cap on response status line and headers (default 64KiB)");
   check->add_option("-X,--method", o.method, "HTTP method (default GET)");
   check->add_option("-H,--header", o.headers, "Request header 'Name: value' (repeatable)");
   check->add_option("--expect-status", o.expect_status,

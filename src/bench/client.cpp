@@ -20,15 +20,17 @@ std::vector<core::target> make_targets(const client_options& o) {
     throw std::invalid_argument(
         fmt::format("{} services from port {} do not fit in 1-65535", o.services, o.base_port));
   }
-  config::target_defaults defaults;
-  defaults.timeout = o.timeout;
+  core::check_settings settings;
+  settings.timeout = o.timeout;
   const bool ipv6 = o.host.find(':') != std::string::npos;
   std::vector<core::target> services;
   services.reserve(o.services);
   for (std::size_t i = 0; i < o.services; ++i) {
-    services.push_back(config::target_from_url(
+    auto t = config::target_from_url(
         fmt::format("http://{}:{}/health", ipv6 ? "[" + o.host + "]" : o.host, o.base_port + i),
-        defaults));
+        settings);
+    if (!t) throw std::invalid_argument(t.error());
+    services.push_back(std::move(*t));
   }
   std::vector<core::target> targets;
   targets.reserve(o.count);
@@ -58,10 +60,10 @@ client_result run_client(const client_options& o) {
       run.start = start;
       run.deadline = o.deadline;
       run.concurrency = in_flight_cap;
-      run.threads = o.how.kind == strategy_kind::event_loop
-                        ? 1
-                        : std::max(1u, std::thread::hardware_concurrency());
-      const auto report = engine::run_fleet(targets, run);
+      const unsigned threads = o.how.kind == strategy_kind::event_loop
+                                   ? 1
+                                   : std::max(1u, std::thread::hardware_concurrency());
+      const auto report = engine::run_fleet(targets, run, threads);
       for (const auto& r : report.results) t.add(r);
       break;
     }

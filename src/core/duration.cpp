@@ -24,8 +24,8 @@ constexpr unit units[] = {
 
 }  // namespace
 
-duration parse_duration(std::string_view text) {
-  if (text.empty()) throw std::invalid_argument("empty duration");
+expected<duration> duration_from(std::string_view text) {
+  if (text.empty()) return unexpected{"empty duration"};
   const std::string_view original = text;
   double total = 0;
   while (!text.empty()) {
@@ -35,13 +35,13 @@ duration parse_duration(std::string_view text) {
       ++digits;
     }
     if (digits == 0) {
-      throw std::invalid_argument(fmt::format(
-          "invalid duration '{}': expected a number like 200ms, 2s or 1m30s", original));
+      return unexpected{fmt::format(
+          "invalid duration '{}': expected a number like 200ms, 2s or 1m30s", original)};
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, value);
     if (ec != std::errc{} || end != text.data() + digits) {
-      throw std::invalid_argument(fmt::format("invalid duration '{}': bad number", original));
+      return unexpected{fmt::format("invalid duration '{}': bad number", original)};
     }
     text.remove_prefix(digits);
     const unit* found = nullptr;
@@ -52,27 +52,30 @@ duration parse_duration(std::string_view text) {
       }
     }
     if (found == nullptr) {
-      throw std::invalid_argument(fmt::format(
+      return unexpected{fmt::format(
           "invalid duration '{}': missing or unknown unit (use ns, us, ms, s, m, h or d)",
-          original));
+          original)};
     }
     text.remove_prefix(found->suffix.size());
     total += value * found->nanoseconds;
   }
   if (!std::isfinite(total) || total > 1e18) {
-    throw std::invalid_argument(fmt::format("invalid duration '{}': too large", original));
+    return unexpected{fmt::format("invalid duration '{}': too large", original)};
   }
   return duration{static_cast<duration::rep>(std::llround(total))};
 }
 
+duration parse_duration(std::string_view text) {
+  auto d = duration_from(text);
+  if (!d) throw std::invalid_argument(d.error());
+  return *d;
+}
+
 duration parse_duration_flag(std::string_view flag, std::string_view value) {
-  try {
-    const auto d = parse_duration(value);
-    if (d.count() <= 0) throw std::invalid_argument("must be positive");
-    return d;
-  } catch (const std::invalid_argument& e) {
-    throw config_error(fmt::format("{} {}: {}", flag, value, e.what()));
-  }
+  const auto d = duration_from(value);
+  if (!d) throw config_error(fmt::format("{} {}: {}", flag, value, d.error()));
+  if (d->count() <= 0) throw config_error(fmt::format("{} {}: must be positive", flag, value));
+  return *d;
 }
 
 std::string format_duration(duration d) {

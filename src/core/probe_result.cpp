@@ -40,4 +40,26 @@ std::string_view to_string(probe_phase p) {
   return "unknown";
 }
 
+std::string_view phase_name(probe_phase p) {
+  switch (p) {
+    case probe_phase::queued:
+      return "queued";
+    case probe_phase::resolve:
+      return "resolve";
+    case probe_phase::connect:
+      return "connect";
+    case probe_phase::tls:
+      return "tls";
+    case probe_phase::write:
+      return "write";
+    case probe_phase::first_byte:
+      return "first_byte";
+    case probe_phase::transfer:
+      return "transfer";
+    case probe_phase::done:
+      return "done";
+  }
+  return "unknown";
+}
+
 }  // namespace fleetcheck::core

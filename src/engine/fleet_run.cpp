@@ -8,15 +8,16 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
+#include "check/run_check.hpp"
+#include "engine/loop.hpp"
 #include "net/asio_aliases.hpp"
-#include "probe/dns_cache.hpp"
-#include "probe/http_probe.hpp"
-#include "probe/tls_client.hpp"
 
 namespace fleetcheck::engine {
 
@@ -40,6 +41,15 @@ std::size_t socket_budget() {
   return limit.rlim_cur > 128 ? static_cast<std::size_t>(limit.rlim_cur) - 64 : 64;
 }
 
+core::probe_result internal_error(const char* what) {
+  core::probe_result r;
+  r.outcome = core::outcome::error;
+  r.failure = core::failure::internal_error;
+  r.error = fmt::format("internal error: {}", what);
+  r.attempts = 1;
+  return r;
+}
+
 }  // namespace
 
 unsigned automatic_threads(std::size_t targets) {
@@ -54,25 +64,26 @@ unsigned automatic_threads(std::size_t targets) {
 struct fleet_run::state {
   std::span<const core::target> targets;
   run_options options;
+  probe::tls_contexts* tls = nullptr;
   clock::time_point deadline;
   std::unique_ptr<check_slot[]> slots;
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> finished{0};
-  bool cancelled = false;  // guarded by mutex
-  std::mutex mutex;
-  std::condition_variable all_done;
-  // Destroyed in reverse order: threads (joined), then contexts (with any coroutine frames still in
-  // flight, which reference the resolvers), then the resolvers.
-  std::unique_ptr<probe::tls_contexts> tls;
-  std::vector<std::unique_ptr<probe::tls_session_cache>> sessions;
-  std::vector<std::unique_ptr<probe::dns_cache>> resolvers;
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
-  std::vector<std::thread> threads;
-  unsigned thread_count = 1;
-  std::size_t concurrency = 1;
 
-  asio::awaitable<void> worker(probe::dns_cache& dns, probe::tls_session_cache& tls_sessions) {
+  std::mutex mutex;  // guards the flags below and serializes on_result
+  std::condition_variable changed;
+  bool cancelled = false;
+  bool reported = false;  // wait() has returned: results are no longer handed out
+  std::size_t workers_alive = 0;
+
+  std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
+  std::vector<asio::io_context*> signal_loops;
+
+  asio::awaitable<void> worker(loop& l) {
+    co_await asio::this_coro::throw_if_cancelled(false);
     for (;;) {
+      const auto cancellation = co_await asio::this_coro::cancellation_state;
+      if (cancellation.cancelled() != asio::cancellation_type::none) co_return;
       const auto index = next.fetch_add(1, std::memory_order_relaxed);
       if (index >= targets.size()) co_return;
       const auto now = clock::now();
@@ -80,40 +91,24 @@ struct fleet_run::state {
       auto& slot = slots[index];
       const auto& target = targets[index];
       slot.started.store(now.time_since_epoch().count(), std::memory_order_relaxed);
-      const auto own_deadline = now + target.timeout;
-      const bool global_binds = deadline <= own_deadline;
-      slot.result = co_await probe::run_check(
-          target,
-          probe::check_context{dns, *tls, tls_sessions, global_binds ? deadline : own_deadline,
-                               global_binds, slot.phase});
+      const auto bound = core::deadline::earliest(
+          core::deadline{now + target.settings.timeout, core::deadline_reason::timeout},
+          core::deadline{deadline, core::deadline_reason::run});
+      probe::context ctx{*l.dns, *tls, l.sessions, bound, slot.phase};
+      try {
+        slot.result = co_await check::run_check(target, ctx);
+      } catch (const std::exception& e) {
+        slot.result = internal_error(e.what());
+      }
       slot.done.store(true, std::memory_order_release);
+      if (options.on_result) {
+        std::lock_guard lock(mutex);
+        if (!reported) options.on_result(index, slot.result);
+      }
       if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == targets.size()) {
         std::lock_guard lock(mutex);
-        all_done.notify_all();
+        changed.notify_all();
       }
-    }
-  }
-
-  void start() {
-    thread_count = options.threads != 0 ? options.threads : automatic_threads(targets.size());
-    thread_count = static_cast<unsigned>(std::min<std::size_t>(thread_count, targets.size()));
-    thread_count = std::max(thread_count, 1u);
-    concurrency = std::min({options.concurrency, targets.size(), socket_budget()});
-    concurrency = std::max<std::size_t>(concurrency, 1);
-    for (unsigned t = 0; t < thread_count; ++t) {
-      contexts.push_back(std::make_unique<asio::io_context>(1));
-      resolvers.push_back(std::make_unique<probe::dns_cache>(contexts.back()->get_executor()));
-      sessions.push_back(std::make_unique<probe::tls_session_cache>());
-    }
-    for (unsigned t = 0; t < thread_count; ++t) {
-      const std::size_t workers = concurrency / thread_count + (t < concurrency % thread_count);
-      threads.emplace_back([this, t, workers] {
-        auto& ctx = *contexts[t];
-        for (std::size_t w = 0; w < workers; ++w) {
-          asio::co_spawn(ctx, worker(*resolvers[t], *sessions[t]), asio::detached);
-        }
-        ctx.run();
-      });
     }
   }
 
@@ -122,11 +117,14 @@ struct fleet_run::state {
     core::probe_result r;
     r.outcome = core::outcome::deadline;
     const auto phase = slot.phase.load(std::memory_order_relaxed);
+    r.failed_phase = phase;
     const std::string_view why = interrupted ? "interrupted" : "deadline reached";
     if (phase == core::probe_phase::queued) {
+      r.failure = core::failure::not_started;
       r.error = fmt::format("{} before the check could start", why);
       return r;
     }
+    r.failure = interrupted ? core::failure::interrupted : core::failure::deadline;
     const auto started =
         clock::time_point(clock::duration(slot.started.load(std::memory_order_relaxed)));
     r.duration_seconds = net::seconds_between(started, now);
@@ -136,22 +134,60 @@ struct fleet_run::state {
   }
 };
 
-fleet_run::fleet_run(std::span<const core::target> targets, run_options options)
-    : state_(std::make_unique<state>()) {
-  state_->targets = targets;
-  state_->options = options;
-  state_->deadline = options.start + options.deadline;
-  state_->slots = std::make_unique<check_slot[]>(targets.size());
-  state_->tls = std::make_unique<probe::tls_contexts>(targets);  // throws config_error
-  if (!targets.empty()) state_->start();
+fleet_run::fleet_run(loop_pool& pool, std::span<const core::target> targets,
+                     probe::tls_contexts& tls, run_options options)
+    : state_(std::make_shared<state>()), pool_(pool) {
+  auto& s = *state_;
+  s.targets = targets;
+  s.options = std::move(options);
+  s.tls = &tls;
+  s.deadline = s.options.start + s.options.deadline;
+  s.slots = std::make_unique<check_slot[]>(targets.size());
+  if (targets.empty()) return;
+
+  const unsigned loops = static_cast<unsigned>(std::min<std::size_t>(pool.size(), targets.size()));
+  const std::size_t concurrency =
+      std::max<std::size_t>(1, std::min({s.options.concurrency, targets.size(), socket_budget()}));
+  for (unsigned i = 0; i < loops; ++i) {
+    auto& l = pool.at(i);
+    const std::size_t workers = concurrency / loops + (i < concurrency % loops);
+    for (std::size_t w = 0; w < workers; ++w) {
+      s.signals.push_back(std::make_unique<asio::cancellation_signal>());
+      s.signal_loops.push_back(l.context.get());
+      {
+        std::lock_guard lock(s.mutex);
+        ++s.workers_alive;
+      }
+      // The state is shared with every worker, so that it outlives them whatever happens.
+      asio::co_spawn(*l.context, state_->worker(l),
+                     asio::bind_cancellation_slot(s.signals.back()->slot(),
+                                                  [keep = state_](const std::exception_ptr&) {
+                                                    std::lock_guard lock(keep->mutex);
+                                                    --keep->workers_alive;
+                                                    keep->changed.notify_all();
+                                                  }));
+    }
+  }
 }
 
 fleet_run::~fleet_run() {
-  for (auto& ctx : state_->contexts) {
-    if (ctx) ctx->stop();
+  auto& s = *state_;
+  {
+    std::lock_guard lock(s.mutex);
+    s.reported = true;
   }
-  for (auto& thread : state_->threads) thread.join();
-  for (auto& resolver : state_->resolvers) resolver->close();
+  bool stopped = false;
+  for (std::size_t i = 0; i < s.signals.size(); ++i) {
+    auto* loop_context = s.signal_loops[i];
+    stopped |= loop_context->stopped();
+    // A cancellation signal belongs to the loop of its worker: emit it there.
+    asio::post(*loop_context, [keep = state_, signal = s.signals[i].get()] {
+      signal->emit(asio::cancellation_type::terminal);
+    });
+  }
+  if (stopped) return;  // nothing will run: the pool tears the frames down itself
+  std::unique_lock lock(s.mutex);
+  s.changed.wait_for(lock, std::chrono::seconds(5), [&] { return s.workers_alive == 0; });
 }
 
 run_report fleet_run::wait() {
@@ -160,36 +196,41 @@ run_report fleet_run::wait() {
   run_report report;
   {
     std::unique_lock lock(s.mutex);
-    s.all_done.wait_until(lock, s.deadline, [&] {
+    s.changed.wait_until(lock, s.deadline, [&] {
       return s.cancelled || s.finished.load(std::memory_order_acquire) == total;
     });
-    report.interrupted = s.cancelled;
+    report.summary.interrupted = s.cancelled;
+    s.reported = true;
   }
   const auto now = clock::now();
-  report.threads = s.thread_count;
-  report.concurrency = s.concurrency;
+  report.summary.threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), total));
+  report.summary.concurrency = s.signals.size();
+  report.summary.started_at = std::chrono::system_clock::now() - (now - s.options.start);
   report.results.resize(total);
   for (std::size_t i = 0; i < total; ++i) {
     if (s.slots[i].done.load(std::memory_order_acquire)) {
       report.results[i] = std::move(s.slots[i].result);
     } else {
-      report.results[i] = s.cut_short(i, now, report.interrupted);
+      report.results[i] = s.cut_short(i, now, report.summary.interrupted);
     }
     // A check whose own deadline was the global one may have ended itself just in time.
-    report.deadline_exceeded |= report.results[i].outcome == core::outcome::deadline;
+    report.summary.deadline_exceeded |= report.results[i].outcome == core::outcome::deadline;
   }
-  report.elapsed_seconds = net::seconds_between(s.options.start, now);
+  report.summary.elapsed_seconds = net::seconds_between(s.options.start, now);
   return report;
 }
 
 void fleet_run::cancel() {
   std::lock_guard lock(state_->mutex);
   state_->cancelled = true;
-  state_->all_done.notify_all();
+  state_->changed.notify_all();
 }
 
-run_report run_fleet(std::span<const core::target> targets, const run_options& options) {
-  fleet_run run(targets, options);
+run_report run_fleet(std::span<const core::target> targets, const run_options& options,
+                     unsigned threads) {
+  probe::tls_contexts tls(targets);
+  loop_pool pool(threads != 0 ? threads : automatic_threads(targets.size()));
+  fleet_run run(pool, targets, tls, options);
   return run.wait();
 }
 

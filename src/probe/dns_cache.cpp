@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -12,6 +13,9 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "net/async_event.hpp"
 
 namespace fleetcheck::probe {
 
@@ -29,7 +33,8 @@ struct dns_cache::entry {
   bool ready = false;
   boost::system::error_code error;
   addresses result;
-  std::vector<asio::steady_timer*> waiters;
+  net::clock::time_point expires;
+  net::async_event changed;
 };
 
 /// A few detached threads running getaddrinfo; shared by all caches of the process and never
@@ -77,9 +82,7 @@ class resolver_pool {
   int idle_ = 0;
 };
 
-namespace {
-
-std::pair<boost::system::error_code, std::vector<asio::ip::address>> blocking_resolve(
+std::pair<boost::system::error_code, dns_cache::address_list> dns_cache::system_resolver(
     const std::string& host) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -105,10 +108,13 @@ std::pair<boost::system::error_code, std::vector<asio::ip::address>> blocking_re
   return {{}, std::move(out)};
 }
 
-}  // namespace
-
-dns_cache::dns_cache(asio::any_io_executor executor)
-    : executor_(std::move(executor)), gate_(std::make_shared<gate>()) {
+dns_cache::dns_cache(asio::any_io_executor executor, dns_ttls ttl, blocking_resolver resolver,
+                     std::function<net::clock::time_point()> now)
+    : executor_(std::move(executor)),
+      ttl_(ttl),
+      resolver_(std::move(resolver)),
+      now_(std::move(now)),
+      gate_(std::make_shared<gate>()) {
   gate_->executor = executor_;
 }
 
@@ -121,39 +127,51 @@ void dns_cache::close() {
   gate_->open = false;
 }
 
+void dns_cache::sweep(net::clock::time_point now) {
+  std::erase_if(entries_, [&](const auto& item) {
+    const auto& e = *item.second;
+    return e.ready && now >= e.expires;
+  });
+  sweep_at_ = std::max<std::size_t>(1024, entries_.size() * 2);
+}
+
 asio::awaitable<std::pair<boost::system::error_code, dns_cache::addresses>> dns_cache::resolve(
     const std::string& host, net::clock::time_point deadline) {
   boost::system::error_code parse_error;
   const auto literal = asio::ip::make_address(host, parse_error);
   if (!parse_error) {
     co_return std::pair{boost::system::error_code{},
-                        std::make_shared<const std::vector<asio::ip::address>>(1, literal)};
+                        std::make_shared<const address_list>(1, literal)};
   }
 
+  const auto now = now_();
+  if (entries_.size() >= sweep_at_) sweep(now);
   auto& slot = entries_[host];
+  if (slot && slot->ready && now >= slot->expires) slot.reset();  // expired: ask again
   if (!slot) {
     slot = std::make_shared<entry>();
-    resolver_pool::instance().submit([host, weak = std::weak_ptr<entry>(slot), gate = gate_] {
-      auto [error, list] = blocking_resolve(host);
+    resolver_pool::instance().submit([host, weak = std::weak_ptr<entry>(slot), gate = gate_,
+                                      resolver = resolver_, now_fn = now_, ttl = ttl_] {
+      auto [error, list] = resolver(host);
       std::lock_guard lock(gate->mutex);
       if (!gate->open) return;
-      asio::post(gate->executor, [weak, error = error, list = std::move(list)]() mutable {
-        const auto e = weak.lock();
-        if (!e) return;
-        e->ready = true;
-        e->error = error;
-        e->result = std::make_shared<const std::vector<asio::ip::address>>(std::move(list));
-        for (auto* waiter : e->waiters) waiter->cancel();
-        e->waiters.clear();
-      });
+      asio::post(gate->executor,
+                 [weak, error = error, list = std::move(list), now_fn, ttl]() mutable {
+                   const auto e = weak.lock();
+                   if (!e) return;
+                   e->ready = true;
+                   e->error = error;
+                   e->result = std::make_shared<const address_list>(std::move(list));
+                   e->expires = now_fn() + (error ? ttl.negative : ttl.positive);
+                   e->changed.notify_all();
+                 });
     });
   }
   const auto e = slot;  // keep the entry alive while this check waits on it
-  if (!e->ready) {
-    asio::steady_timer wait(executor_, deadline);
-    e->waiters.push_back(&wait);
-    co_await wait.async_wait(net::use_nothrow);
-    std::erase(e->waiters, &wait);
+  while (!e->ready && net::clock::now() < deadline) {
+    co_await e->changed.wait_until(deadline);
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none) break;
   }
   if (!e->ready) {
     co_return std::pair{asio::error::make_error_code(asio::error::timed_out), addresses{}};

@@ -1,19 +1,18 @@
 #include "probe/tls_client.hpp"
 
 #include <ctime>
+#include <mutex>
+#include <vector>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "fleetcheck/core/config_error.hpp"
+#include "probe/tls_session_cache.hpp"
 
 namespace fleetcheck::probe {
 
@@ -22,11 +21,6 @@ namespace ssl = boost::asio::ssl;
 int on_new_session(SSL* ssl, SSL_SESSION* session);
 
 namespace {
-
-int sink_index() {
-  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-  return index;
-}
 
 std::unique_ptr<ssl::context> build_context(const core::tls_settings& s) {
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
@@ -64,105 +58,38 @@ std::unique_ptr<ssl::context> build_context(const core::tls_settings& s) {
 
 }  // namespace
 
-tls_contexts::tls_contexts(std::span<const core::target> targets) {
+struct tls_contexts::impl {
+  std::mutex mutex;
+  std::vector<std::pair<core::tls_settings, std::unique_ptr<ssl::context>>> contexts;
+};
+
+tls_contexts::tls_contexts(std::span<const core::target> targets)
+    : impl_(std::make_unique<impl>()) {
   for (const auto& t : targets) {
-    if (t.kind != core::target_kind::https) continue;
-    try {
-      get(t.tls);
-    } catch (const std::runtime_error& e) {
-      throw core::config_error(fmt::format("{}: target '{}': TLS: {}", t.origin, t.name, e.what()));
+    if (!t.uses_tls()) continue;
+    const auto built = context_for(*this, t.settings.tls);
+    if (!built) {
+      throw core::config_error(
+          fmt::format("{}: target '{}': TLS: {}", t.origin, t.name, built.error()));
     }
   }
 }
 
 tls_contexts::~tls_contexts() = default;
 
-ssl::context& tls_contexts::get(const core::tls_settings& settings) {
-  std::lock_guard lock(mutex_);
-  for (auto& [s, ctx] : contexts_) {
-    if (s == settings) return *ctx;
+core::expected<ssl::context*> context_for(tls_contexts& contexts,
+                                          const core::tls_settings& settings) {
+  auto& self = contexts.internals();
+  std::lock_guard lock(self.mutex);
+  for (auto& [s, ctx] : self.contexts) {
+    if (s == settings) return ctx.get();
   }
-  contexts_.emplace_back(settings, build_context(settings));
-  return *contexts_.back().second;
-}
-
-struct tls_session_cache::server {
-  SSL_SESSION* session = nullptr;
-  bool leader_active = false;
-  bool leader_failed = false;
-  std::optional<std::chrono::steady_clock::time_point> grace_until;
-  std::vector<boost::asio::steady_timer*> waiters;
-};
-
-tls_session_cache::tls_session_cache() = default;
-
-tls_session_cache::~tls_session_cache() {
-  for (auto& [key, s] : servers_) {
-    if (s->session != nullptr) SSL_SESSION_free(s->session);
+  try {
+    self.contexts.emplace_back(settings, build_context(settings));
+  } catch (const std::runtime_error& e) {
+    return core::unexpected{e.what()};
   }
-}
-
-void tls_session_cache::wake(server& s) {
-  for (auto* waiter : s.waiters) waiter->cancel();
-  s.waiters.clear();
-}
-
-boost::asio::awaitable<bool> tls_session_cache::prepare(
-    SSL* ssl, const std::string& key, std::chrono::steady_clock::time_point deadline) {
-  auto& slot = servers_[key];
-  if (!slot) slot = std::make_unique<server>();
-  server& s = *slot;  // stable: entries are never erased while the cache lives
-  for (;;) {
-    if (s.session != nullptr) {
-      SSL_set_session(ssl, s.session);
-      co_return false;
-    }
-    if (s.leader_failed) co_return false;  // no waiting behind a server that fails handshakes
-    if (!s.leader_active) {
-      s.leader_active = true;
-      co_return true;
-    }
-    const auto until = s.grace_until ? std::min(deadline, *s.grace_until) : deadline;
-    if (std::chrono::steady_clock::now() >= until) co_return false;
-    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, until);
-    s.waiters.push_back(&wait);
-    co_await wait.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    std::erase(s.waiters, &wait);
-  }
-}
-
-void tls_session_cache::leader_done(const std::string& key, bool ok) {
-  const auto it = servers_.find(key);
-  if (it == servers_.end()) return;
-  server& s = *it->second;
-  if (ok) {
-    // The session ticket follows the handshake within a round-trip if the server sends one, but a
-    // loop busy with hundreds of handshakes may take a while to read it: 20 ms let 40% of the
-    // followers give up at 1,000 checks, 100 ms none.
-    s.grace_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-  } else {
-    s.leader_failed = true;
-  }
-  wake(s);
-}
-
-void tls_session_cache::store(const std::string& key, SSL_SESSION* session) {
-  auto& slot = servers_[key];
-  if (!slot) slot = std::make_unique<server>();
-  if (slot->session != nullptr) SSL_SESSION_free(slot->session);
-  slot->session = session;
-  wake(*slot);
-}
-
-void attach_session_sink(SSL* ssl, session_sink* sink) {
-  SSL_set_ex_data(ssl, sink_index(), sink);
-}
-
-int on_new_session(SSL* ssl, SSL_SESSION* session) {
-  auto* sink = static_cast<session_sink*>(SSL_get_ex_data(ssl, sink_index()));
-  if (sink == nullptr || SSL_SESSION_is_resumable(session) == 0) return 0;
-  sink->cache->store(sink->key, session);
-  return 1;  // we own the reference now
+  return self.contexts.back().second.get();
 }
 
 void prepare_verification(SSL* ssl, const std::string& host, const core::tls_settings& settings) {
@@ -185,8 +112,9 @@ void prepare_verification(SSL* ssl, const std::string& host, const core::tls_set
 }
 
 std::string describe_handshake_failure(SSL* ssl, const boost::system::error_code& ec,
-                                       const std::string& verified_name) {
+                                       const std::string& verified_name, bool& is_certificate) {
   const long verify = SSL_get_verify_result(ssl);
+  is_certificate = verify != X509_V_OK;
   switch (verify) {
     case X509_V_OK:
       break;

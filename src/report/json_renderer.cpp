@@ -1,3 +1,4 @@
+#include <chrono>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -9,22 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-json summary_json(const fleet_view& fleet) {
-  const auto t = count(fleet.run);
-  return json{
-      {"total", t.total},
-      {"healthy", t.healthy},
-      {"unhealthy", t.failed()},
-      {"by_outcome",
-       {{"healthy", t.healthy},
-        {"unhealthy", t.unhealthy},
-        {"error", t.error},
-        {"timeout", t.timeout},
-        {"deadline", t.deadline}}},
-      {"elapsed_seconds", fleet.run.elapsed_seconds},
-      {"deadline_exceeded", fleet.run.deadline_exceeded},
-      {"interrupted", fleet.run.interrupted},
-  };
+/// Never throws: invalid UTF-8 (a server's bytes quoted in a message) becomes U+FFFD.
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string iso8601(std::int64_t unix_seconds) {
@@ -36,15 +24,38 @@ std::string iso8601(std::int64_t unix_seconds) {
   return text;
 }
 
+json summary_json(const fleet_view& fleet) {
+  const auto t = count(fleet.results);
+  return json{
+      {"total", t.total},
+      {"healthy", t.healthy},
+      {"unhealthy", t.failed()},
+      {"by_outcome",
+       {{"healthy", t.healthy},
+        {"unhealthy", t.unhealthy},
+        {"error", t.error},
+        {"timeout", t.timeout},
+        {"deadline", t.deadline}}},
+      {"elapsed_seconds", fleet.summary.elapsed_seconds},
+      {"deadline_exceeded", fleet.summary.deadline_exceeded},
+      {"interrupted", fleet.summary.interrupted},
+  };
+}
+
 json result_json(const core::target& t, const core::probe_result& r) {
+  const bool failed = r.outcome != core::outcome::healthy;
   json out{
       {"name", t.name},
       {"url", t.url},
       {"outcome", core::to_string(r.outcome)},
-      {"healthy", r.outcome == core::outcome::healthy},
+      {"healthy", !failed},
       {"http_status", r.http_status > 0 ? json(r.http_status) : json(nullptr)},
       {"duration_seconds", r.duration_seconds},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+      {"failure", failed ? json(core::to_string(r.failure)) : json(nullptr)},
+      {"failed_phase", failed && r.failed_phase != core::probe_phase::done
+                           ? json(core::phase_name(r.failed_phase))
+                           : json(nullptr)},
       {"attempts", r.attempts},
       {"phases",
        {{"resolve", r.phases.resolve},
@@ -54,6 +65,7 @@ json result_json(const core::target& t, const core::probe_result& r) {
         {"transfer", r.phases.transfer}}},
       {"failed_conditions", r.failed_conditions},
   };
+  if (!t.group.empty()) out["group"] = t.group;
   if (r.redirects > 0) out["redirects"] = r.redirects;
   if (r.cert_expires_at) {
     out["cert_expires_at"] = iso8601(*r.cert_expires_at);
@@ -66,18 +78,26 @@ json result_json(const core::target& t, const core::probe_result& r) {
 
 // Streamed one result at a time, so that 100,000 results never sit in memory as one JSON tree.
 void render_json(std::ostream& out, const fleet_view& fleet) {
-  out << "{\"summary\":" << summary_json(fleet).dump() << ",\n\"results\":[";
-  for (std::size_t i = 0; i < fleet.run.results.size(); ++i) {
-    out << (i == 0 ? "\n" : ",\n") << result_json(fleet.targets[i], fleet.run.results[i]).dump();
+  out << "{\"summary\":" << dump(summary_json(fleet)) << ",\n\"results\":[";
+  for (std::size_t i = 0; i < fleet.results.size(); ++i) {
+    out << (i == 0 ? "\n" : ",\n") << dump(result_json(fleet.targets[i], fleet.results[i]));
   }
   out << "\n]}\n";
 }
 
+void write_ndjson_result(std::ostream& out, const core::target& t, const core::probe_result& r) {
+  out << dump(result_json(t, r)) << '\n';
+}
+
+void write_ndjson_summary(std::ostream& out, const fleet_view& fleet) {
+  out << dump(json{{"summary", summary_json(fleet)}}) << '\n';
+}
+
 void render_ndjson(std::ostream& out, const fleet_view& fleet) {
-  for (std::size_t i = 0; i < fleet.run.results.size(); ++i) {
-    out << result_json(fleet.targets[i], fleet.run.results[i]).dump() << '\n';
+  for (std::size_t i = 0; i < fleet.results.size(); ++i) {
+    write_ndjson_result(out, fleet.targets[i], fleet.results[i]);
   }
-  out << json{{"summary", summary_json(fleet)}}.dump() << '\n';
+  write_ndjson_summary(out, fleet);
 }
 
 }  // namespace fleetcheck::report

@@ -5,10 +5,10 @@
 
 namespace fleetcheck::report {
 
-tally count(const engine::run_report& run) {
+tally count(std::span<const core::probe_result> results) {
   tally t;
-  t.total = run.results.size();
-  for (const auto& r : run.results) {
+  t.total = results.size();
+  for (const auto& r : results) {
     switch (r.outcome) {
       case core::outcome::healthy:
         ++t.healthy;
@@ -30,18 +30,18 @@ tally count(const engine::run_report& run) {
   return t;
 }
 
-int exit_code(const engine::run_report& run) {
-  const auto t = count(run);
+int exit_code(std::span<const core::probe_result> results) {
+  const auto t = count(results);
   return t.total > 0 && t.healthy == t.total ? 0 : 1;
 }
 
-format parse_format(std::string_view name) {
+core::expected<format> parse_format(std::string_view name) {
   if (name == "table") return format::table;
   if (name == "json") return format::json;
   if (name == "ndjson") return format::ndjson;
   if (name == "prometheus") return format::prometheus;
-  throw std::invalid_argument("unknown format '" + std::string(name) +
-                              "': use table, json, ndjson or prometheus");
+  return core::unexpected{"unknown format '" + std::string(name) +
+                          "': use table, json, ndjson or prometheus"};
 }
 
 }  // namespace fleetcheck::report

@@ -8,6 +8,7 @@
 #include <fmt/ostream.h>
 
 #include "fleetcheck/report/report.hpp"
+#include "fleetcheck/report/text.hpp"
 
 namespace fleetcheck::report {
 namespace {
@@ -52,7 +53,7 @@ std::string human_seconds(double s) {
 }  // namespace
 
 void render_table(std::ostream& out, const fleet_view& fleet, const table_options& options) {
-  const auto& results = fleet.run.results;
+  const auto& results = fleet.results;
   std::vector<std::size_t> order(results.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -80,11 +81,11 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
       detail = fmt::format("{}{}cert {} {}d", detail, detail.empty() ? "" : "; ",
                            days < 0 ? "expired" : "expires in", days < 0 ? -days : days);
     }
-    rows.push_back(row{t.name, t.url, std::string(core::to_string(r.outcome)),
+    rows.push_back(row{printable(t.name), printable(t.url), std::string(core::to_string(r.outcome)),
                        r.http_status > 0 ? std::to_string(r.http_status) : "-",
-                       human_seconds(r.duration_seconds), std::move(detail), r.outcome});
-    w_name = std::max(w_name, t.name.size());
-    w_url = std::max(w_url, t.url.size());
+                       human_seconds(r.duration_seconds), printable(detail), r.outcome});
+    w_name = std::max(w_name, rows.back().name.size());
+    w_url = std::max(w_url, rows.back().url.size());
     w_time = std::max(w_time, rows.back().time.size());
   }
 
@@ -104,7 +105,7 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
   print(header, true);
   for (const auto& x : rows) print(x, false);
 
-  const auto t = count(fleet.run);
+  const auto t = count(fleet.results);
   std::string breakdown;
   const auto add = [&](std::size_t n, std::string_view what) {
     if (n == 0) return;
@@ -119,16 +120,17 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
       results.begin(), results.end(),
       [](const auto& a, const auto& b) { return a.duration_seconds < b.duration_seconds; });
   if (slow != results.end() && slow->duration_seconds > 0) {
-    slowest = fmt::format(", slowest {} {}",
-                          fleet.targets[static_cast<std::size_t>(slow - results.begin())].name,
-                          human_seconds(slow->duration_seconds));
+    slowest =
+        fmt::format(", slowest {} {}",
+                    printable(fleet.targets[static_cast<std::size_t>(slow - results.begin())].name),
+                    human_seconds(slow->duration_seconds));
   }
   out << fmt::format("\nchecked {} targets: {} healthy, {} failed{} in {}{}{}\n", t.total,
                      t.healthy, t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
-                     human_seconds(fleet.run.elapsed_seconds), slowest,
-                     fleet.run.interrupted         ? " — interrupted"
-                     : fleet.run.deadline_exceeded ? " — deadline exceeded"
-                                                   : "");
+                     human_seconds(fleet.summary.elapsed_seconds), slowest,
+                     fleet.summary.interrupted         ? " — interrupted"
+                     : fleet.summary.deadline_exceeded ? " — deadline exceeded"
+                                                       : "");
 }
 
 }  // namespace fleetcheck::report

@@ -30,11 +30,13 @@ TEST(engine, deadline_cuts_every_check_and_reports_them_promptly) {
   engine::run_options o;
   o.deadline = 500ms;
   o.start = std::chrono::steady_clock::now();
-  auto run = std::make_unique<engine::fleet_run>(targets, o);
+  probe::tls_contexts tls;
+  auto pool = std::make_unique<engine::loop_pool>(1);
+  auto run = std::make_unique<engine::fleet_run>(*pool, targets, tls, o);
   const auto report = run->wait();
   const double waited =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count();
-  EXPECT_TRUE(report.deadline_exceeded);
+  EXPECT_TRUE(report.summary.deadline_exceeded);
   ASSERT_EQ(report.results.size(), 40u);
   for (const auto& r : report.results) {
     EXPECT_EQ(r.outcome, core::outcome::deadline);
@@ -42,7 +44,8 @@ TEST(engine, deadline_cuts_every_check_and_reports_them_promptly) {
   }
   EXPECT_GE(waited, 0.5);
   EXPECT_LT(waited, 1.5) << "the report must not wait for the 3 s servers";
-  run.reset();  // tearing down in-flight checks must not hang either
+  run.reset();  // cancelling in-flight checks must not hang either
+  pool.reset();
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count(), 2.5);
 }
 
@@ -66,14 +69,14 @@ TEST(engine, targets_never_started_are_reported_as_deadline) {
 TEST(engine, timeout_is_not_deadline_when_the_target_limit_binds) {
   mock::mock_fleet fleet(test_support::quick_mock(1, 2s));
   fleet.start();
-  config::target_defaults d;
+  core::check_settings d;
   d.timeout = 200ms;
   const std::vector<core::target> targets{test_support::make_target(fleet.url(0), "slow", d)};
   engine::run_options o;
   o.deadline = 3s;
   const auto report = engine::run_fleet(targets, o);
   EXPECT_EQ(report.results[0].outcome, core::outcome::timeout);
-  EXPECT_FALSE(report.deadline_exceeded);
+  EXPECT_FALSE(report.summary.deadline_exceeded);
 }
 
 TEST(engine, checks_many_targets_on_one_port_in_parallel) {
@@ -83,7 +86,7 @@ TEST(engine, checks_many_targets_on_one_port_in_parallel) {
   const auto report = engine::run_fleet(targets, {});
   for (const auto& r : report.results) ASSERT_EQ(r.outcome, core::outcome::healthy) << r.error;
   // Sequentially this would take 40 s; in parallel it is about one round-trip.
-  EXPECT_LT(report.elapsed_seconds, 3.0);
+  EXPECT_LT(report.summary.elapsed_seconds, 3.0);
 }
 
 TEST(engine, concurrency_limit_bounds_checks_in_flight) {
@@ -93,20 +96,20 @@ TEST(engine, concurrency_limit_bounds_checks_in_flight) {
   engine::run_options o;
   o.concurrency = 2;
   const auto report = engine::run_fleet(targets, o);
-  EXPECT_EQ(report.concurrency, 2u);
+  EXPECT_EQ(report.summary.concurrency, 2u);
   for (const auto& r : report.results) ASSERT_EQ(r.outcome, core::outcome::healthy);
-  EXPECT_GE(report.elapsed_seconds, 0.3) << "6 checks of 100 ms, two at a time, take 3 rounds";
+  EXPECT_GE(report.summary.elapsed_seconds, 0.3)
+      << "6 checks of 100 ms, two at a time, take 3 rounds";
 }
 
 TEST(engine, spreads_over_threads_and_keeps_result_order) {
   mock::mock_fleet fleet(test_support::quick_mock(8, 10ms));
   fleet.start();
   auto targets = fleet_targets(fleet, 500);
-  targets[123].path = "/health?status=418";
+  std::get<core::http_spec>(targets[123].spec).path = "/health?status=418";
   engine::run_options o;
-  o.threads = 2;
-  const auto report = engine::run_fleet(targets, o);
-  EXPECT_EQ(report.threads, 2u);
+  const auto report = engine::run_fleet(targets, o, 2);
+  EXPECT_EQ(report.summary.threads, 2u);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     EXPECT_EQ(report.results[i].http_status, i == 123 ? 418 : 200) << i;
   }

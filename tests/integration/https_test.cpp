@@ -41,7 +41,7 @@ class https : public ::testing::Test {
   }
 
   core::probe_result check(const std::string& url, const core::tls_settings& tls) {
-    config::target_defaults d;
+    core::check_settings d;
     d.tls = tls;
     d.timeout = 2s;
     const std::vector<core::target> targets{test_support::make_target(url, "t", d)};
@@ -127,12 +127,12 @@ TEST_F(https, mutual_tls_needs_the_client_certificate) {
 TEST_F(https, a_missing_ca_file_is_a_config_error_naming_the_target) {
   core::tls_settings tls;
   tls.ca_file = "/nonexistent/ca.pem";
-  config::target_defaults d;
+  core::check_settings d;
   d.tls = tls;
   const std::vector<core::target> targets{
       test_support::make_target("https://127.0.0.1:1/health", "secure-api", d)};
   try {
-    engine::fleet_run run(targets, {});
+    probe::tls_contexts contexts(targets);
     FAIL();
   } catch (const core::config_error& e) {
     EXPECT_THAT(e.what(),
@@ -142,16 +142,14 @@ TEST_F(https, a_missing_ca_file_is_a_config_error_naming_the_target) {
 
 TEST_F(https, checks_of_one_server_share_a_context_and_resume_its_session) {
   const auto fleet = serve(pki_->issue("shared", {"127.0.0.1"}));
-  config::target_defaults d;
+  core::check_settings d;
   d.tls = trusting_ca();
   std::vector<core::target> targets;
   for (int i = 0; i < 50; ++i) {
     targets.push_back(test_support::make_target(fleet->url(0) + "?n=" + std::to_string(i),
                                                 "t" + std::to_string(i), d));
   }
-  engine::run_options o;
-  o.threads = 1;  // one session cache
-  const auto report = engine::run_fleet(targets, o);
+  const auto report = engine::run_fleet(targets, {}, 1);  // one loop: one session cache
   int resumed = 0;
   for (const auto& r : report.results) {
     EXPECT_EQ(r.outcome, core::outcome::healthy) << r.error;
@@ -164,15 +162,13 @@ TEST_F(https, checks_of_one_server_share_a_context_and_resume_its_session) {
 
 TEST_F(https, a_failing_leader_does_not_hold_the_others_back) {
   const auto fleet = serve(pki_->issue("expired-many", {"127.0.0.1"}, -30, -1));
-  config::target_defaults d;
+  core::check_settings d;
   d.tls = trusting_ca();
   std::vector<core::target> targets;
   for (int i = 0; i < 20; ++i) {
     targets.push_back(test_support::make_target(fleet->url(0) + "?n=" + std::to_string(i),
                                                 "t" + std::to_string(i), d));
   }
-  engine::run_options o;
-  o.threads = 1;
-  const auto report = engine::run_fleet(targets, o);
+  const auto report = engine::run_fleet(targets, {}, 1);
   for (const auto& r : report.results) EXPECT_EQ(r.error, "TLS: certificate has expired");
 }

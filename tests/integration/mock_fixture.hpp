@@ -1,6 +1,7 @@
 #pragma once
 // Test support: an in-process mock fleet on loopback ports the OS picks.
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,11 @@ inline mock::mock_options quick_mock(std::size_t services = 1,
 
 /// A target for `url` with its name set, as the config loader would build it.
 inline core::target make_target(const std::string& url, const std::string& name = "",
-                                config::target_defaults defaults = {}) {
+                                core::check_settings defaults = {}) {
   auto t = config::target_from_url(url, defaults);
-  if (!name.empty()) t.name = name;
-  return t;
+  if (!t) throw std::invalid_argument(t.error());
+  if (!name.empty()) t->name = name;
+  return std::move(*t);
 }
 
 }  // namespace fleetcheck::test_support

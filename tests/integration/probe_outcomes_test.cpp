@@ -19,7 +19,7 @@ class probe_outcomes : public ::testing::Test {
     return fleet_.url(0) + (query.empty() ? "" : "?" + query);
   }
 
-  core::probe_result check(const std::string& target_url, config::target_defaults d = {}) {
+  core::probe_result check(const std::string& target_url, core::check_settings d = {}) {
     if (d.timeout == 2s) d.timeout = 800ms;
     const std::vector<core::target> targets{test_support::make_target(target_url, "t", d)};
     engine::run_options o;
@@ -51,8 +51,8 @@ TEST_F(probe_outcomes, unhealthy_when_status_is_not_expected) {
 }
 
 TEST_F(probe_outcomes, expect_status_decides_what_is_healthy) {
-  config::target_defaults d;
-  d.expect_status.add("503");
+  core::check_settings d;
+  d.http.expect_status.add("503");
   EXPECT_EQ(check(url("status=503"), d).outcome, core::outcome::healthy);
   EXPECT_EQ(check(url(), d).outcome, core::outcome::unhealthy);
 }
@@ -83,8 +83,8 @@ TEST_F(probe_outcomes, error_when_body_exceeds_the_cap) {
   const auto r = check(url("fault=big"));
   EXPECT_EQ(r.outcome, core::outcome::error);
   EXPECT_EQ(r.error, "response body exceeds the 65536 byte limit (max_body)");
-  config::target_defaults d;
-  d.max_body_bytes = 20 * 1024 * 1024;
+  core::check_settings d;
+  d.http.max_body_bytes = 20 * 1024 * 1024;
   d.timeout = 3s;
   EXPECT_EQ(check(url("fault=big"), d).outcome, core::outcome::healthy);
 }
@@ -114,12 +114,12 @@ TEST_F(probe_outcomes, resolves_host_names) {
 }
 
 TEST_F(probe_outcomes, sends_method_headers_and_body) {
-  config::target_defaults d;
-  d.request.method = "POST";
-  d.request.body = R"({"probe":true})";
-  d.request.headers.emplace_back("X-Check", "1");
+  core::check_settings d;
+  d.http.request.method = "POST";
+  d.http.request.body = R"({"probe":true})";
+  d.http.request.headers.emplace_back("X-Check", "1");
   EXPECT_EQ(check(url(), d).outcome, core::outcome::healthy);
-  d.request.method = "HEAD";
+  d.http.request.method = "HEAD";
   const auto head = check(url(), d);
   EXPECT_EQ(head.outcome, core::outcome::healthy) << head.error;
 }
@@ -129,7 +129,7 @@ TEST(probe_isolation, one_broken_target_never_spoils_the_others) {
   fleet.start();
   std::vector<core::target> targets;
   const char* queries[] = {"", "fault=reset", "", "fault=garbage", "", "fault=hang", ""};
-  config::target_defaults d;
+  core::check_settings d;
   d.timeout = 500ms;
   for (std::size_t i = 0; i < std::size(queries); ++i) {
     targets.push_back(

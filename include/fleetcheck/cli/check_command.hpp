@@ -16,11 +16,11 @@ struct check_options {
   std::vector<std::string> urls;
   std::string config_file;
   std::string targets_file;  ///< "-" = standard input
-  std::optional<std::string> timeout, deadline, max_body;
-  std::optional<std::size_t> concurrency;
-  unsigned threads = 0;
+  std::optional<std::string> timeout, deadline, max_body, max_header;
+  std::optional<long long> concurrency;
+  int threads = 0;  ///< 0 = automatic
   std::string format = "table";
-  std::string output_file;
+  std::string output_file;  ///< "" or "-" = stdout
   std::optional<std::string> method;
   std::vector<std::string> headers;        ///< "Name: value"
   std::vector<std::string> expect_status;  ///< "200", "2xx", "200-399"

@@ -1,16 +1,23 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "fleetcheck/config/target_defaults.hpp"
+#include "fleetcheck/core/expected.hpp"
 #include "fleetcheck/core/target.hpp"
 
 namespace fleetcheck::config {
+
+/// Settings given on the command line. Precedence, from weakest to strongest: the built-in
+/// defaults, a file's `defaults:`, the command line, a target's own keys — as with curl, kubectl
+/// and Prometheus, the command line wins over a file's defaults, and the most specific place wins
+/// over all.
+using settings_overlay = std::function<void(core::check_settings&)>;
 
 /// A fleet as read from one source; run-wide settings are unset when the source does not give them.
 struct fleet_config {
@@ -19,23 +26,24 @@ struct fleet_config {
   std::optional<std::size_t> concurrency;
 };
 
-/// Reads a YAML fleet file. Unknown keys, bad values, bad URLs, duplicate names and an empty target
-/// list are errors: throws core::config_error naming "file:line" and the target.
-fleet_config load_config_file(const std::string& path, const target_defaults& defaults);
+/// Reads a YAML fleet file. Unknown keys, keys that do not apply to a target's protocol, bad
+/// values, bad URLs, duplicate names and an empty target list are errors: throws
+/// core::config_error naming "file:line" and the target.
+fleet_config load_config_file(const std::string& path, const settings_overlay& flags = {});
 
 /// The same from text; `source` names it in messages. For tests and fuzzing.
 fleet_config parse_config(std::string_view yaml, std::string_view source,
-                          const target_defaults& defaults);
+                          const settings_overlay& flags = {});
 
-/// Reads one URL per line; blank lines and `#` comments are skipped. Throws core::config_error
-/// naming "source:line".
+/// Reads one URL per line with `settings`; blank lines and `#` comments are skipped. Throws
+/// core::config_error naming "source:line".
 std::vector<core::target> parse_url_list(std::istream& in, std::string_view source,
-                                         const target_defaults& defaults);
+                                         const core::check_settings& settings);
 
 /// Throws core::config_error when two targets share a name, naming both places.
 void check_unique_names(const std::vector<core::target>& targets);
 
-/// Parses "64KiB", "1MiB", "512", "10kB" into bytes. Throws std::invalid_argument.
-std::size_t parse_size(std::string_view text);
+/// Parses "64KiB", "1MiB", "512", "10kB" into bytes.
+core::expected<std::size_t> parse_size(std::string_view text);
 
 }  // namespace fleetcheck::config

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fleetcheck/core/failure.hpp"
+
 namespace fleetcheck::core {
 
 /// How one check ended. Every target gets exactly one.
@@ -31,7 +33,10 @@ enum class probe_phase : std::uint8_t {
   done,
 };
 
+/// For sentences: "resolving", "connecting", "waiting for response"...
 std::string_view to_string(probe_phase p);
+/// The stable name, for JSON: "resolve", "connect", "first_byte"...
+std::string_view phase_name(probe_phase p);
 
 /// Time spent in each step, in seconds; a step that did not happen stays 0.
 struct phase_timings {
@@ -45,14 +50,16 @@ struct phase_timings {
 /// The result of one check, a plain value.
 struct probe_result {
   core::outcome outcome = core::outcome::deadline;
+  core::failure failure = core::failure::not_started;
+  /// The step the check failed in (`done` when it got an answer).
+  probe_phase failed_phase = probe_phase::queued;
   int http_status = 0;  ///< 0 when no HTTP response was read
   double duration_seconds = 0;
   phase_timings phases;
-  std::string error;  ///< empty when healthy; else why, precisely
-  std::string body;   ///< response body up to the target's cap, kept only for conditions
+  std::string error;  ///< empty when healthy; else why, precisely, in one line
   int attempts = 0;
   int redirects = 0;  ///< 3xx answers followed
-  /// Earliest notAfter in the served certificate chain, as Unix seconds (HTTPS only).
+  /// Earliest notAfter in the served certificate chain, as Unix seconds (TLS checks only).
   std::optional<std::int64_t> cert_expires_at;
   bool tls_resumed = false;  ///< the TLS session was resumed (no full handshake)
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".

@@ -16,7 +16,7 @@ using ::testing::HasSubstr;
 namespace {
 
 config::fleet_config parse(const std::string& yaml) {
-  return config::parse_config(yaml, "fleet.yaml", config::target_defaults{});
+  return config::parse_config(yaml, "fleet.yaml");
 }
 
 /// The message of the config_error that parsing `yaml` throws.
@@ -27,6 +27,10 @@ std::string error_of(const std::string& yaml) {
     return e.what();
   }
   return "(no error)";
+}
+
+const core::http_spec& http_of(const core::target& t) {
+  return std::get<core::http_spec>(t.spec);
 }
 
 }  // namespace
@@ -55,28 +59,28 @@ targets:
   EXPECT_EQ(*c.concurrency, 50u);
   const auto& api = c.targets[0];
   EXPECT_EQ(api.name, "api");
-  EXPECT_EQ(api.host, "127.0.0.1");
-  EXPECT_EQ(api.port, 8080);
-  EXPECT_EQ(api.path, "/health?deep=1");
-  EXPECT_EQ(api.timeout, 750ms);
-  EXPECT_EQ(api.expect_status.describe(), "200,204");
+  EXPECT_EQ(api.at().host, "127.0.0.1");
+  EXPECT_EQ(api.at().port, 8080);
+  EXPECT_EQ(http_of(api).path, "/health?deep=1");
+  EXPECT_EQ(api.settings.timeout, 750ms);
+  EXPECT_EQ(api.settings.http.expect_status.describe(), "200,204");
   EXPECT_EQ(api.origin, "fleet.yaml:9");
-  ASSERT_EQ(api.request.headers.size(), 1u);
+  ASSERT_EQ(api.settings.http.request.headers.size(), 1u);
   const auto& v6 = c.targets[1];
   EXPECT_EQ(v6.name, "http://[::1]:9000/ready");
-  EXPECT_EQ(v6.host, "::1");
-  EXPECT_EQ(v6.request.method, "POST");
-  EXPECT_EQ(v6.request.body, R"({"ping":1})");
-  EXPECT_EQ(v6.timeout, 2s);
-  EXPECT_EQ(v6.max_body_bytes, 1024u);
-  ASSERT_EQ(v6.request.headers.size(), 2u);
-  EXPECT_EQ(v6.request.headers[0].second, "web");  // the target overrides the default
+  EXPECT_EQ(v6.at().host, "::1");
+  EXPECT_EQ(v6.settings.http.request.method, "POST");
+  EXPECT_EQ(v6.settings.http.request.body, R"({"ping":1})");
+  EXPECT_EQ(v6.settings.timeout, 2s);
+  EXPECT_EQ(v6.settings.http.max_body_bytes, 1024u);
+  ASSERT_EQ(v6.settings.http.request.headers.size(), 2u);
+  EXPECT_EQ(v6.settings.http.request.headers[0].second, "web");  // the target overrides the default
 }
 
 TEST(fleet_config, substitutes_environment_variables) {
   ::setenv("FLEETCHECK_TEST_PORT", "7070", 1);
   const auto c = parse("targets:\n  - url: http://127.0.0.1:${FLEETCHECK_TEST_PORT}/h\n");
-  EXPECT_EQ(c.targets[0].port, 7070);
+  EXPECT_EQ(c.targets[0].at().port, 7070);
   EXPECT_THAT(error_of("targets:\n  - url: http://h/${FLEETCHECK_SURELY_UNSET}\n"),
               HasSubstr("fleet.yaml:2: targets[0]: 'url' uses environment variable "
                         "FLEETCHECK_SURELY_UNSET which is not set"));
@@ -107,7 +111,7 @@ TEST(fleet_config, names_file_and_line_of_each_error) {
   EXPECT_THAT(error_of("deadline: soon\ntargets:\n  - url: http://h/\n"),
               HasSubstr("fleet.yaml:1: 'deadline': invalid duration 'soon'"));
   EXPECT_THAT(error_of("concurrency: 0\ntargets:\n  - url: http://h/\n"),
-              HasSubstr("fleet.yaml:1: 'concurrency' must be a positive whole number"));
+              HasSubstr("fleet.yaml:1: 'concurrency' must be a whole number from 1 to 1000000"));
   EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    expect_status: [200, 7xx]\n"),
               HasSubstr("fleet.yaml:3: targets[0]: 'expect_status': invalid status '7xx'"));
   EXPECT_THAT(error_of("targets:\n  - url: http://h/\n    max_body: lots\n"),
@@ -125,21 +129,21 @@ TEST(fleet_config, credentials_in_urls_become_basic_auth_and_leave_the_url) {
   const auto c = parse("targets:\n  - url: https://user:pw@h.example:8443/x\n");
   const auto& t = c.targets[0];
   EXPECT_EQ(t.url, "https://h.example:8443/x");
-  EXPECT_EQ(t.kind, core::target_kind::https);
-  ASSERT_EQ(t.request.headers.size(), 1u);
-  EXPECT_EQ(t.request.headers[0].second, "Basic dXNlcjpwdw==");
-  EXPECT_THAT(t.secrets, ::testing::Contains("pw"));
+  EXPECT_TRUE(t.uses_tls());
+  ASSERT_EQ(t.settings.http.request.headers.size(), 1u);
+  EXPECT_EQ(t.settings.http.request.headers[0].second, "Basic dXNlcjpwdw==");
+  EXPECT_THAT(t.settings.secrets, ::testing::Contains("pw"));
 }
 
 TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
   const auto c =
       parse("targets:\n  - url: tcp://db:5432\n    send: 'PING\\r\\n'\n    expect: PONG\n");
-  EXPECT_EQ(c.targets[0].kind, core::target_kind::tcp);
-  EXPECT_EQ(c.targets[0].tcp.send, "PING\r\n");
+  EXPECT_TRUE(std::holds_alternative<core::tcp_spec>(c.targets[0].spec));
+  EXPECT_EQ(c.targets[0].settings.stream.send, "PING\r\n");
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db:5432\n    method: GET\n"),
               HasSubstr("fleet.yaml:3: targets[0]: 'method' does not apply to tcp:// targets"));
   EXPECT_THAT(error_of("targets:\n  - url: http://db/\n    expect: x\n"),
-              HasSubstr("'expect' applies to tcp:// targets only"));
+              HasSubstr("'expect' does not apply to http:// and https:// targets"));
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db\n"), HasSubstr("needs a port"));
 }
 
@@ -161,11 +165,11 @@ TEST(fleet_config, checks_tls_retries_redirects_and_auth_keys) {
   const auto c = parse(
       "defaults: {retries: 2, follow_redirects: 3, bearer_token: abc}\n"
       "targets:\n  - url: http://h/\n    conditions: ['[STATUS] == 200']\n");
-  EXPECT_EQ(c.targets[0].retries, 2);
-  EXPECT_EQ(c.targets[0].follow_redirects, 3);
-  EXPECT_EQ(c.targets[0].conditions.size(), 1u);
-  EXPECT_EQ(c.targets[0].request.headers[0].second, "Bearer abc");
-  EXPECT_THAT(c.targets[0].secrets, ::testing::Contains("abc"));
+  EXPECT_EQ(c.targets[0].settings.retries, 2);
+  EXPECT_EQ(c.targets[0].settings.http.follow_redirects, 3);
+  EXPECT_EQ(c.targets[0].settings.conditions.size(), 1u);
+  EXPECT_EQ(c.targets[0].settings.http.request.headers[0].second, "Bearer abc");
+  EXPECT_THAT(c.targets[0].settings.secrets, ::testing::Contains("abc"));
 }
 
 TEST(fleet_config, odd_yaml_structures_are_errors_not_crashes) {
@@ -206,18 +210,61 @@ TEST(url_list, skips_comments_and_blank_lines_and_names_bad_lines) {
 
 TEST(target_url, fills_defaults_from_the_url) {
   const auto t = config::target_from_url("http://example.test/", {});
-  EXPECT_EQ(t.port, 80);
-  EXPECT_EQ(t.path, "/");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->at().port, 80);
+  EXPECT_EQ(http_of(*t).path, "/");
   const auto bare = config::target_from_url("http://example.test", {});
-  EXPECT_EQ(bare.path, "/");
+  EXPECT_EQ(http_of(*bare).path, "/");
+  EXPECT_EQ(config::target_from_url("https://example.test", {})->at().port, 443);
+  EXPECT_EQ(config::target_from_url("ftp://x/", {}).error(),
+            "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https:// or tcp://");
 }
 
 TEST(parse_size, understands_units) {
-  EXPECT_EQ(config::parse_size("512"), 512u);
-  EXPECT_EQ(config::parse_size("64KiB"), 65536u);
-  EXPECT_EQ(config::parse_size("1MiB"), 1048576u);
-  EXPECT_EQ(config::parse_size("10kB"), 10000u);
-  EXPECT_THROW(config::parse_size("0"), std::invalid_argument);
-  EXPECT_THROW(config::parse_size("1PB"), std::invalid_argument);
-  EXPECT_THROW(config::parse_size("KiB"), std::invalid_argument);
+  EXPECT_EQ(*config::parse_size("512"), 512u);
+  EXPECT_EQ(*config::parse_size("64KiB"), 65536u);
+  EXPECT_EQ(*config::parse_size("1MiB"), 1048576u);
+  EXPECT_EQ(*config::parse_size("10kB"), 10000u);
+  EXPECT_EQ(*config::parse_size("4GiB"), 4ull << 30);
+  EXPECT_FALSE(config::parse_size("0"));
+  EXPECT_FALSE(config::parse_size("1PB"));
+  EXPECT_FALSE(config::parse_size("KiB"));
+  EXPECT_FALSE(config::parse_size("99999999999GiB"));
+}
+
+TEST(fleet_config, command_line_wins_over_file_defaults_and_targets_win_over_both) {
+  const config::settings_overlay flags = [](core::check_settings& s) {
+    s.timeout = 300ms;
+    s.retries = 1;
+  };
+  const auto c = config::parse_config(
+      "defaults: {timeout: 2s, retries: 3, max_body: 1KiB}\n"
+      "targets:\n  - url: http://h/a\n  - url: http://h/b\n    timeout: 5s\n",
+      "fleet.yaml", flags);
+  EXPECT_EQ(c.targets[0].settings.timeout, 300ms);  // flag over defaults
+  EXPECT_EQ(c.targets[0].settings.retries, 1);
+  EXPECT_EQ(c.targets[0].settings.http.max_body_bytes, 1024u);  // defaults where no flag says
+  EXPECT_EQ(c.targets[1].settings.timeout, 5s);                 // the target's own key over all
+}
+
+TEST(fleet_config, keys_of_another_protocol_say_so) {
+  EXPECT_THAT(error_of("targets:\n  - url: tcp://db:1\n    max_header: 1KiB\n"),
+              HasSubstr("'max_header' does not apply to tcp:// targets"));
+  // defaults take every protocol's keys: a tcp target ignores the HTTP ones it inherits
+  const auto c = parse("defaults: {method: POST, send: x}\ntargets:\n  - url: tcp://db:1\n");
+  EXPECT_EQ(c.targets[0].settings.stream.send, "x");
+}
+
+TEST(fleet_config, groups_are_read) {
+  const auto c = parse("targets:\n  - url: http://h/\n    group: core\n");
+  EXPECT_EQ(c.targets[0].group, "core");
+}
+
+TEST(fleet_config, a_directory_is_a_config_error) {
+  try {
+    config::load_config_file("/tmp");
+    FAIL();
+  } catch (const core::config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/tmp: is a directory"));
+  }
 }

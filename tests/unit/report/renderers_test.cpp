@@ -14,12 +14,13 @@ namespace {
 
 struct sample {
   std::vector<core::target> targets;
-  engine::run_report run;
+  std::vector<core::probe_result> results;
+  core::run_summary summary;
 
   sample() {
     const auto add = [&](std::string name, core::outcome o, int status, double seconds,
                          std::string error) {
-      auto t = config::target_from_url("http://127.0.0.1:9000/health", {});
+      auto t = *config::target_from_url("http://127.0.0.1:9000/health", {});
       t.name = std::move(name);
       targets.push_back(t);
       core::probe_result r;
@@ -29,15 +30,15 @@ struct sample {
       r.error = std::move(error);
       r.attempts = 1;
       r.phases.connect = 0.001;
-      run.results.push_back(r);
+      results.push_back(r);
     };
     add("alpha", core::outcome::healthy, 200, 0.2, "");
     add("bravo", core::outcome::unhealthy, 503, 0.21, "HTTP 503 Service Unavailable, expected 2xx");
     add("charlie", core::outcome::timeout, 0, 2.0, "timed out after 2s while waiting for response");
     add("delta \"quoted\"", core::outcome::error, 0, 0.001, "connection refused");
-    run.elapsed_seconds = 2.001;
+    summary.elapsed_seconds = 2.001;
   }
-  report::fleet_view view() const { return {targets, run}; }
+  report::fleet_view view() const { return {targets, results, summary}; }
 };
 
 std::string table(const sample& s, bool colour = false) {
@@ -128,7 +129,54 @@ TEST(prometheus_renderer, uses_blackbox_names_and_escapes_labels) {
 
 TEST(exit_code, is_zero_only_when_everything_is_healthy) {
   sample s;
-  EXPECT_EQ(report::exit_code(s.run), 1);
-  for (auto& r : s.run.results) r.outcome = core::outcome::healthy;
-  EXPECT_EQ(report::exit_code(s.run), 0);
+  EXPECT_EQ(report::exit_code(s.results), 1);
+  for (auto& r : s.results) r.outcome = core::outcome::healthy;
+  EXPECT_EQ(report::exit_code(s.results), 0);
+}
+
+namespace {
+
+/// A sample whose every text field holds bytes a hostile server could send.
+sample hostile() {
+  sample s;
+  s.targets[1].name = "bra\nvo\t\xff";
+  s.results[1].error = "HTTP 503 Service \xffUnavailable\x01, expected 2xx";
+  s.results[1].failed_conditions = {"[BODY].status (\xc3\x28) == ok"};
+  s.results[2].error = "timed out \xf4\x90\x80\x80 (surrogate-ish \xed\xa0\x80)";
+  return s;
+}
+
+}  // namespace
+
+TEST(renderers, accept_any_bytes_in_every_format) {
+  const auto s = hostile();
+  std::ostringstream json_out, ndjson_out, prom_out, table_out;
+  ASSERT_NO_THROW(report::render_json(json_out, s.view()));
+  ASSERT_NO_THROW(report::render_ndjson(ndjson_out, s.view()));
+  ASSERT_NO_THROW(report::render_prometheus(prom_out, s.view()));
+  ASSERT_NO_THROW(report::render_table(table_out, s.view(), {false}));
+  // JSON stays parseable, with U+FFFD where the bytes were not UTF-8.
+  const auto doc = nlohmann::json::parse(json_out.str());
+  EXPECT_EQ(doc["results"][1]["error"],
+            "HTTP 503 Service \xef\xbf\xbdUnavailable\x01, expected 2xx");
+  std::istringstream lines(ndjson_out.str());
+  for (std::string line; std::getline(lines, line);) EXPECT_NO_THROW(nlohmann::json::parse(line));
+  // The table keeps one row per target: control characters and bad bytes are escaped.
+  EXPECT_THAT(table_out.str(), HasSubstr("bra\\nvo\\t\\xff"));
+  EXPECT_THAT(table_out.str(), HasSubstr("Service \\xffUnavailable\\x01"));
+  const auto table_text = table_out.str();
+  EXPECT_EQ(std::count(table_text.begin(), table_text.end(), '\n'), 4 + 1 + 2);
+  EXPECT_THAT(prom_out.str(), HasSubstr("target=\"bra\\nvo\t\xef\xbf\xbd\""));
+}
+
+TEST(json_renderer, names_the_failure_kind_and_phase) {
+  sample s;
+  s.results[2].failure = core::failure::timeout;
+  s.results[2].failed_phase = core::probe_phase::first_byte;
+  std::ostringstream out;
+  report::render_json(out, s.view());
+  const auto doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["results"][2]["failure"], "timeout");
+  EXPECT_EQ(doc["results"][2]["failed_phase"], "first_byte");
+  EXPECT_TRUE(doc["results"][0]["failure"].is_null());
 }

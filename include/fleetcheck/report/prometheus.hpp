@@ -1,0 +1,42 @@
+#pragma once
+
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "fleetcheck/core/probe_result.hpp"
+#include "fleetcheck/core/target.hpp"
+
+namespace fleetcheck::report {
+
+/// Prometheus text exposition, written one metric family at a time, so that `check
+/// --format prometheus`, a daemon's `/metrics` and a blackbox-style `/probe` compose the same
+/// families. Label values are escaped and made valid UTF-8 here, whatever bytes they hold.
+class prometheus_writer {
+ public:
+  explicit prometheus_writer(std::ostream& out) : out_(out) {}
+
+  /// Starts a family: its # HELP and # TYPE lines.
+  void family(std::string_view name, std::string_view type, std::string_view help);
+  /// One sample: `labels` as built by label() and joined with commas ("" for none).
+  void sample(std::string_view name, std::string_view labels, double value);
+
+  /// `name="value"` with the value escaped as the text format requires.
+  static std::string label(std::string_view name, std::string_view value);
+
+ private:
+  std::ostream& out_;
+};
+
+/// The labels that identify a target in every series: target, url, and group when it has one.
+std::string target_labels(const core::target& t);
+
+/// The per-check families, blackbox_exporter's names where they mean the same thing
+/// (probe_success, probe_duration_seconds, probe_http_status_code, probe_http_duration_seconds,
+/// probe_ssl_earliest_cert_expiry), plus probe_attempts and fleetcheck_check_outcome. One series
+/// per target: `labels[i]` for `results[i]`.
+void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
+                          std::span<const core::probe_result> results);
+
+}  // namespace fleetcheck::report

@@ -1,0 +1,24 @@
+#pragma once
+// Internal: `fleetcheck check`'s command line turned into targets and run options.
+
+#include <vector>
+
+#include "fleetcheck/cli/check_command.hpp"
+#include "fleetcheck/core/target.hpp"
+#include "fleetcheck/engine/fleet_run.hpp"
+#include "fleetcheck/report/report.hpp"
+
+namespace fleetcheck::cli {
+
+struct check_plan {
+  std::vector<core::target> targets;
+  engine::run_options run;
+  unsigned threads = 0;
+  report::format format = report::format::table;
+};
+
+/// Reads every target source the options name, with the precedence documented in
+/// config::settings_overlay. Throws core::config_error naming the flag, file:line or target.
+check_plan make_check_plan(const check_options& options);
+
+}  // namespace fleetcheck::cli
