@@ -63,7 +63,13 @@ int main(int argc, char** argv) {
     return fleetcheck::cli::bad_input;
   }
   if (app.got_subcommand("check")) {
-    return fleetcheck::cli::run_check(check_options, std::cout, std::cerr);
+    // Nothing may reach std::terminate: a bug, or an allocation failure, is one line and exit 3.
+    try {
+      return fleetcheck::cli::run_check(check_options, std::cout, std::cerr);
+    } catch (const std::exception& e) {
+      std::cerr << "fleetcheck: internal error: " << e.what() << '\n';
+      return fleetcheck::cli::internal_error;
+    }
   }
   if (app.got_subcommand("bench")) {
     return fleetcheck::bench::run_bench_command(bench_options, std::cout, std::cerr);
