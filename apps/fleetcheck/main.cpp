@@ -7,47 +7,19 @@
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
 
-namespace {
-
-void add_check_command(CLI::App& app, fleetcheck::cli::check_options& o) {
-  auto* check = app.add_subcommand(
-      "check", "Check every target once, concurrently, and report (exit 0 = all healthy)");
-  check->add_option("urls", o.urls, "Target URLs (http://host[:port]/path)");
-  check->add_option("-c,--config", o.config_file, "YAML fleet file (targets, defaults, deadline)");
-  check->add_option("--targets-file", o.targets_file, "File with one URL per line ('-' = stdin)");
-  check->add_option("--timeout", o.timeout, "Timeout of each check (default 2s)");
-  check->add_option("--deadline", o.deadline, "Deadline for the whole run (default 5s)");
-  check->add_option("--concurrency", o.concurrency, "Checks in flight at once (default 10000)");
-  check->add_option("--threads", o.threads, "Event-loop threads (default 0 = automatic)");
-  check->add_option("--format", o.format, "table | json | ndjson | prometheus (default table)");
-  check->add_option("-o,--output", o.output_file,
-                    "Write the report to FILE (atomically; '-' = stdout)");
-  check->add_option("--max-body", o.max_body, "Cap on response bodies (default 64KiB)");
-  check->add_option("--max-header", o.max_header,
-                    "Cap on response status line and headers (default 64KiB)");
-  check->add_option("-X,--method", o.method, "HTTP method (default GET)");
-  check->add_option("-H,--header", o.headers, "Request header 'Name: value' (repeatable)");
-  check->add_option("--expect-status", o.expect_status,
-                    "Healthy status codes: 200, 2xx, 200-399 (repeatable; default 2xx)");
-  check->add_flag("--no-color", o.no_colour, "Never colour the table (NO_COLOR is honoured too)");
-  check->add_option("--ca-file", o.ca_file,
-                    "PEM bundle to trust for https:// instead of system CAs");
-  check->add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
-  check->add_option("--retries", o.retries, "Extra attempts after a failure, within the timeout");
-  check->add_option("--follow-redirects", o.follow_redirects,
-                    "Follow up to N redirects (default 0)");
-  check->add_option("--condition", o.conditions,
-                    "Health condition for every target, e.g. '[BODY].status == UP' (repeatable)");
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   fleetcheck::cli::check_options check_options;
   CLI::App app{"fleetcheck: health checks for a whole fleet, in one event loop", "fleetcheck"};
   app.set_version_flag("--version", "fleetcheck 0.1.0");
   app.require_subcommand(1);
-  add_check_command(app, check_options);
+  auto* check = app.add_subcommand(
+      "check", "Check every target once, concurrently, and report (exit 0 = all healthy)");
+  fleetcheck::cli::add_check_flags(*check, check_options);
+  fleetcheck::cli::check_options validate_options;
+  auto* validate = app.add_subcommand(
+      "validate", "Read the targets as check would and print them, sending nothing (exit 0 or 2)");
+  fleetcheck::cli::add_target_flags(*validate, validate_options);
+  validate->add_option("--format", validate_options.format, "table | json (default table)");
   fleetcheck::bench::bench_command_options bench_options;
   fleetcheck::bench::add_bench_command(app, bench_options);
   try {
@@ -59,7 +31,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "fleetcheck: " << e.what() << " (run 'fleetcheck --help')\n";
+    std::cerr << "fleetcheck: " << fleetcheck::cli::explain_parse_error(e, app) << '\n';
     return fleetcheck::cli::bad_input;
   }
   if (app.got_subcommand("check")) {
@@ -70,6 +42,9 @@ int main(int argc, char** argv) {
       std::cerr << "fleetcheck: internal error: " << e.what() << '\n';
       return fleetcheck::cli::internal_error;
     }
+  }
+  if (app.got_subcommand("validate")) {
+    return fleetcheck::cli::run_validate(validate_options, std::cout, std::cerr);
   }
   if (app.got_subcommand("bench")) {
     return fleetcheck::bench::run_bench_command(bench_options, std::cout, std::cerr);

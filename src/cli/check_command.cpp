@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -47,12 +48,41 @@ void write_report(std::ostream& sink, const check_plan& p, const engine::run_rep
   }
 }
 
+bool show_progress(const check_options& o) {
+  return o.progress == "always" || (o.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
+}
+
+/// One live line on stderr while a long run goes on (checked/total, failures, time left to the
+/// deadline), erased before the report is written. Short runs (under a second) draw nothing.
+void draw_progress(engine::fleet_run& run, const engine::run_options& options, std::ostream& err) {
+  using namespace std::chrono;
+  const auto deadline = options.start + options.deadline;
+  bool drawn = false;
+  while (!run.wait_until(steady_clock::now() + milliseconds(200))) {
+    const auto now = steady_clock::now();
+    if (now - options.start < seconds(1)) continue;
+    const auto counts = run.progress();
+    const auto left =
+        duration_cast<milliseconds>(std::max(deadline - now, steady_clock::duration{}));
+    err << fmt::format("\r\033[Kchecked {}/{}, {} failed, {:.1f}s left to the deadline",
+                       counts.finished, counts.total, counts.failed,
+                       static_cast<double>(left.count()) / 1e3)
+        << std::flush;
+    drawn = true;
+  }
+  if (drawn) err << "\r\033[K" << std::flush;
+}
+
 }  // namespace
 
 int run_check(const check_options& options, std::ostream& out, std::ostream& err) {
   check_plan p;
   std::unique_ptr<probe::tls_contexts> tls;
   try {
+    if (options.progress != "auto" && options.progress != "always" && options.progress != "never") {
+      throw core::config_error(
+          fmt::format("--progress {}: use auto, always or never", options.progress));
+    }
     p = make_check_plan(options);
     tls = std::make_unique<probe::tls_contexts>(p.targets);
   } catch (const core::config_error& e) {
@@ -94,6 +124,7 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
     signalled = signal;
     run.cancel();
   });
+  if (show_progress(options)) draw_progress(run, p.run, err);
   const auto result = run.wait();
 
   try {

@@ -1,14 +1,18 @@
 #include "cli/check_plan.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fleetcheck/config/fleet_config.hpp"
 #include "fleetcheck/config/target_url.hpp"
@@ -24,6 +28,18 @@ template <class T>
 T flag_value(std::string_view flag, core::expected<T> value) {
   if (!value) throw config_error(fmt::format("{}: {}", flag, value.error()));
   return std::move(*value);
+}
+
+/// A whole-number flag within [least, most], or one line naming the flag and the range.
+long long whole_number(std::string_view flag, const std::string& text, long long least,
+                       long long most) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < least || value > most) {
+    throw config_error(
+        fmt::format("{} {}: must be a whole number from {} to {}", flag, text, least, most));
+  }
+  return value;
 }
 
 /// The settings the flags give, as an overlay: applied over a file's `defaults:` and under each
@@ -59,12 +75,10 @@ config::settings_overlay overlay_from_flags(const check_options& o) {
     throw config_error(
         fmt::format("--ca-file {}: cannot read: {}", o.ca_file, std::strerror(errno)));
   }
-  if (o.retries && (*o.retries < 0 || *o.retries > 10)) {
-    throw config_error(fmt::format("--retries {}: must be from 0 to 10", *o.retries));
-  }
-  if (o.follow_redirects && (*o.follow_redirects < 0 || *o.follow_redirects > 20)) {
-    throw config_error(
-        fmt::format("--follow-redirects {}: must be from 0 to 20", *o.follow_redirects));
+  if (o.retries) given.retries = static_cast<int>(whole_number("--retries", *o.retries, 0, 10));
+  if (o.follow_redirects) {
+    given.http.follow_redirects =
+        static_cast<int>(whole_number("--follow-redirects", *o.follow_redirects, 0, 20));
   }
   std::vector<conditions::condition> conditions;
   for (const auto& text : o.conditions) {
@@ -93,8 +107,8 @@ config::settings_overlay overlay_from_flags(const check_options& o) {
     }
     if (!o.ca_file.empty()) s.tls.ca_file = o.ca_file;
     if (o.insecure) s.tls.insecure_skip_verify = true;
-    if (o.retries) s.retries = *o.retries;
-    if (o.follow_redirects) s.http.follow_redirects = *o.follow_redirects;
+    if (o.retries) s.retries = given.retries;
+    if (o.follow_redirects) s.http.follow_redirects = given.http.follow_redirects;
     if (!conditions.empty()) s.conditions = conditions;
     if (!expect.is_default()) s.http.expect_status = expect;
   };
@@ -111,21 +125,39 @@ void name_repeats(std::vector<core::target>& targets, std::size_t from) {
   }
 }
 
+/// Keeps the targets of the named groups; a group no target has is an error naming those there are.
+void keep_groups(std::vector<core::target>& targets, const std::vector<std::string>& groups) {
+  std::set<std::string> known;
+  for (const auto& t : targets) known.insert(t.group);
+  for (const auto& g : groups) {
+    if (known.count(g) == 0) {
+      known.erase("");
+      throw config_error(fmt::format("--group {}: no target is in that group{}", g,
+                                     known.empty()
+                                         ? std::string(" (no target has a group)")
+                                         : fmt::format(" (groups: {})", fmt::join(known, ", "))));
+    }
+  }
+  std::erase_if(targets, [&](const core::target& t) {
+    return std::find(groups.begin(), groups.end(), t.group) == groups.end();
+  });
+}
+
 }  // namespace
 
 check_plan make_check_plan(const check_options& o) {
   check_plan p;
   p.format = flag_value("--format", report::parse_format(o.format));
   if (o.deadline) p.run.deadline = core::parse_duration_flag("--deadline", *o.deadline);
-  if (o.concurrency && (*o.concurrency < 1 || *o.concurrency > 1'000'000)) {
-    throw config_error(fmt::format("--concurrency {}: must be from 1 to 1000000", *o.concurrency));
+  std::optional<std::size_t> concurrency;
+  if (o.concurrency) {
+    concurrency =
+        static_cast<std::size_t>(whole_number("--concurrency", *o.concurrency, 1, 1'000'000));
   }
-  const long most_threads = std::max(4u, std::thread::hardware_concurrency()) * 4;
-  if (o.threads < 0 || o.threads > most_threads) {
-    throw config_error(
-        fmt::format("--threads {}: must be from 0 (automatic) to {}", o.threads, most_threads));
-  }
-  p.threads = static_cast<unsigned>(o.threads);
+  // More loops than cores only adds switching; a few per core leaves room for odd machines.
+  const long long most_threads = std::max(4u, std::thread::hardware_concurrency()) * 4LL;
+  if (o.threads)
+    p.threads = static_cast<unsigned>(whole_number("--threads", *o.threads, 0, most_threads));
   const auto flags = overlay_from_flags(o);
   core::check_settings listed_settings;
   flags(listed_settings);
@@ -163,7 +195,8 @@ check_plan make_check_plan(const check_options& o) {
   }
   name_repeats(p.targets, listed_from);
   config::check_unique_names(p.targets);
-  if (o.concurrency) p.run.concurrency = *o.concurrency;
+  if (!o.groups.empty()) keep_groups(p.targets, o.groups);
+  if (concurrency) p.run.concurrency = *concurrency;
   p.run.start = o.start;
   return p;
 }

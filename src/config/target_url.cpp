@@ -66,6 +66,10 @@ void set_basic_auth(core::check_settings& settings, std::string_view user,
 
 core::expected<core::target> target_from_url(std::string_view text,
                                              const core::check_settings& settings) {
+  if (text.find("://") == std::string_view::npos) {
+    return core::unexpected{
+        fmt::format("invalid URL '{}': no scheme (did you mean 'http://{}'?)", text, text)};
+  }
   auto parsed = boost::urls::parse_absolute_uri(text);
   if (!parsed) {
     return core::unexpected{fmt::format("invalid URL '{}': {}", text, parsed.error().message())};

@@ -69,6 +69,7 @@ struct fleet_run::state {
   std::unique_ptr<check_slot[]> slots;
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> finished{0};
+  std::atomic<std::size_t> failed{0};
 
   std::mutex mutex;  // guards the flags below and serializes on_result
   std::condition_variable changed;
@@ -100,6 +101,8 @@ struct fleet_run::state {
       } catch (const std::exception& e) {
         slot.result = internal_error(e.what());
       }
+      if (slot.result.outcome != core::outcome::healthy)
+        failed.fetch_add(1, std::memory_order_relaxed);
       slot.done.store(true, std::memory_order_release);
       if (options.on_result) {
         std::lock_guard lock(mutex);
@@ -218,6 +221,19 @@ run_report fleet_run::wait() {
   }
   report.summary.elapsed_seconds = net::seconds_between(s.options.start, now);
   return report;
+}
+
+bool fleet_run::wait_until(std::chrono::steady_clock::time_point until) {
+  auto& s = *state_;
+  std::unique_lock lock(s.mutex);
+  return s.changed.wait_until(lock, std::min(until, s.deadline), [&] {
+    return s.cancelled || s.finished.load(std::memory_order_acquire) == s.targets.size();
+  }) || clock::now() >= s.deadline;
+}
+
+fleet_run::progress_counts fleet_run::progress() const {
+  return {state_->finished.load(std::memory_order_relaxed),
+          state_->failed.load(std::memory_order_relaxed), state_->targets.size()};
 }
 
 void fleet_run::cancel() {

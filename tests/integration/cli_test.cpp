@@ -123,7 +123,7 @@ TEST(cli_errors, name_the_flag_file_line_or_target) {
   expect_bad_input({"check", "--deadline", "0s", "http://h/"}, "--deadline 0s: must be positive");
   expect_bad_input({"check", "--format", "xml", "http://h/"}, "--format: unknown format 'xml'");
   expect_bad_input({"check", "--concurrency", "0", "http://h/"},
-                   "--concurrency 0: must be from 1 to 1000000");
+                   "--concurrency 0: must be a whole number from 1 to 1000000");
   expect_bad_input({"check", "--concurrency", "many", "http://h/"}, "--concurrency");
   expect_bad_input({"check", "--header", "nocolon", "http://h/"}, "--header 'nocolon'");
   expect_bad_input({"check", "--expect-status", "9xx", "http://h/"}, "--expect-status");

@@ -51,6 +51,16 @@ class fleet_run {
 
   run_report wait();
 
+  /// Waits until the run is over (every check done, the deadline, or cancel()) or until `until`,
+  /// whichever is first; true when the run is over. For callers that show progress meanwhile.
+  bool wait_until(std::chrono::steady_clock::time_point until);
+
+  /// Checks finished so far, and how many of them were not healthy. Thread-safe.
+  struct progress_counts {
+    std::size_t finished = 0, failed = 0, total = 0;
+  };
+  progress_counts progress() const;
+
   /// Ends the run now, as if the deadline had passed (thread-safe; from any thread): wait() returns
   /// at once and every unfinished check is reported as `deadline`, "interrupted while ...".
   void cancel();
