@@ -1,9 +1,11 @@
 #include "fleetcheck/cli/check_command.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -76,6 +78,13 @@ void draw_progress(engine::fleet_run& run, const engine::run_options& options, s
 }  // namespace
 
 int run_check(const check_options& options, std::ostream& out, std::ostream& err) {
+  // Hold SIGINT/SIGTERM from the start: one that arrives while the targets are read stays
+  // pending (every thread started later inherits the mask) until the watch below takes it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   check_plan p;
   std::unique_ptr<probe::tls_contexts> tls;
   try {
@@ -119,11 +128,13 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   std::atomic<int> signalled{0};
   // The first SIGINT/SIGTERM cancels the run (a report of what finished is still written); a
   // second one ends the process at once.
-  auto watch = pool.watch_signals([&](int signal, int count) {
+  std::optional<engine::loop_pool::signal_watch> watch;
+  watch.emplace(pool.watch_signals([&](int signal, int count) {
     if (count > 1) _exit(128 + signal);
     signalled = signal;
     run.cancel();
-  });
+  }));
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   if (show_progress(options)) draw_progress(run, p.run, err);
   const auto result = run.wait();
 
@@ -138,7 +149,9 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
                        file ? " to " + options.output_file : std::string(), e.what());
     return internal_error;
   }
-  // What is still in flight is torn down by the pool, without waiting for it.
+  // What is still in flight is torn down by the pool, without waiting for it; the watch goes
+  // first, on its own loop, so that no signal handler runs while the loops stop.
+  watch.reset();
   pool.stop();
   if (signalled.load() != 0) {
     err << "fleetcheck: interrupted; unfinished checks are reported as 'deadline'\n";
