@@ -11,6 +11,7 @@
 
 #include "probe/classify.hpp"
 #include "probe/connect.hpp"
+#include "probe/tcp/reply_matcher.hpp"
 
 namespace fleetcheck::probe {
 
@@ -52,7 +53,8 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     const std::size_t most = std::max<std::size_t>(t.settings.http.max_body_bytes, expect.size());
     record.enter(core::probe_phase::first_byte);
     const auto sent = clock::now();
-    std::string data;
+    reply_matcher reply(expect, most);
+    const auto& data = reply.data();
     char chunk[4096];
     const auto wrong = [&] {
       record.result.seen.wrong_answer =
@@ -72,11 +74,9 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
       if (record.current() == core::probe_phase::first_byte && n > 0) {
         record.enter(core::probe_phase::transfer);
       }
-      // Search only where a new match can start: the tail of the old data plus the new bytes.
-      const auto from = data.size() >= expect.size() ? data.size() - expect.size() + 1 : 0;
-      data.append(chunk, n);
-      if (data.find(expect, from) != std::string::npos) break;
-      if (ec == asio::error::eof || data.size() >= most) co_return wrong();
+      const auto seen = reply.feed(std::string_view(chunk, n));
+      if (seen == reply_matcher::state::matched) break;
+      if (ec == asio::error::eof || seen == reply_matcher::state::too_long) co_return wrong();
       if (ec == beast::error::timeout && !data.empty() && clock::now() < ctx.deadline.at) {
         co_return wrong();
       }
