@@ -83,6 +83,7 @@ verdict judge(const core::check_settings& settings, const attempt_result& attemp
     obs.status = seen.status.value_or(0);
     obs.response_time_ms = attempt.seconds * 1e3;
     obs.body = seen.body;
+    obs.ip = seen.ip;
     if (seen.cert_expires_at) {
       obs.certificate_expiration = std::chrono::seconds(*seen.cert_expires_at - now_unix);
     }

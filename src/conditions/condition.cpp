@@ -1,26 +1,30 @@
 #include "fleetcheck/conditions/condition.hpp"
 
-#include <cmath>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "condition_parser.hpp"
-#include "fleetcheck/core/duration.hpp"
 #include "json_path.hpp"
+#include "safe_text.hpp"
+#include "value.hpp"
 
 namespace fleetcheck::conditions {
 namespace {
 
 using detail::comparison;
+using detail::function;
+using detail::number;
 using detail::operand;
 using detail::parsed_condition;
-using detail::rhs_kind;
-using detail::subject_kind;
+using detail::placeholder;
+using detail::subject;
+using detail::value;
 
-// dump() recurses once per nesting level, and a probed server controls the body; legitimate
-// health documents are nowhere near this deep.
+// Parsing is iterative, but dump() and destruction recurse once per nesting level, and a probed
+// server controls the body; legitimate health documents are nowhere near this deep.
 constexpr std::size_t max_json_depth = 256;
 
 // Bodies can be megabytes; a description has to fit in a log line.
@@ -50,6 +54,13 @@ bool nested_deeper_than(std::string_view body, std::size_t limit) {
   return false;
 }
 
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n\f\v");
+  return s.substr(first, last - first + 1);
+}
+
 // Parsed on first use so that a batch of conditions parses the body at most once, and a batch
 // that never uses a path does not parse it at all.
 class body_document {
@@ -62,7 +73,10 @@ class body_document {
       parsed_ = true;
       if (nested_deeper_than(body_, max_json_depth)) {
         problem_ = "body JSON is nested too deeply";
+        too_deep_ = true;
       } else {
+        // No exceptions: invalid JSON, invalid UTF-8 and numbers out of range all come back as
+        // a discarded value.
         json_ = nlohmann::json::parse(body_, nullptr, false);
         if (json_.is_discarded()) problem_ = "body is not JSON";
       }
@@ -71,194 +85,138 @@ class body_document {
   }
 
   std::string_view problem() const { return problem_; }
-  std::string_view text() const { return body_; }
+
+  /// After json() returned nullptr: true when the body is JSON that is too deep to read, rather
+  /// than not JSON at all.
+  bool too_deep() const { return too_deep_; }
+
+  /// The body without the surrounding whitespace (servers end bodies with a newline that a
+  /// one-line condition cannot express), as Gatus trims it.
+  std::string_view text() const { return trim(body_); }
 
  private:
   std::string_view body_;
   bool parsed_ = false;
+  bool too_deep_ = false;
   nlohmann::json json_;
   std::string_view problem_;
 };
 
-struct actual {
-  enum class kind { number, boolean, duration, json, text, unavailable };
-  kind type = kind::unavailable;
-  double number = 0;
-  bool boolean = false;
-  std::chrono::nanoseconds duration{};
-  const nlohmann::json* json = nullptr;
-  std::string_view text;  // the trimmed body for kind::text, the reason for kind::unavailable
-};
-
-actual make_actual(actual::kind type) {
-  actual a;
-  a.type = type;
-  return a;
+value count(std::size_t n) {
+  return detail::number_value(number::of(static_cast<std::int64_t>(n)));
 }
 
-actual number_value(double n) {
-  auto a = make_actual(actual::kind::number);
-  a.number = n;
-  return a;
+// len() of a JSON value: elements of an array, members of an object (Gatus counts the characters
+// of the object's minified JSON instead), bytes of a string, characters of a number or boolean.
+value length_of(const nlohmann::json& node) {
+  if (node.is_array() || node.is_object()) return count(node.size());
+  const auto v = detail::json_value(node);
+  if (v.type == value::kind::missing) return v;
+  if (v.type == value::kind::text) return count(v.text.size());
+  return count(detail::text_of(v).size());
 }
 
-actual boolean_value(bool b) {
-  auto a = make_actual(actual::kind::boolean);
-  a.boolean = b;
-  return a;
-}
-
-actual text_value(actual::kind type, std::string_view text) {
-  auto a = make_actual(type);
-  a.text = text;
-  return a;
-}
-
-actual unavailable(std::string_view why) {
-  return text_value(actual::kind::unavailable, why);
-}
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n\f\v");
-  return s.substr(first, last - first + 1);
-}
-
-double length_of(const nlohmann::json& value) {
-  if (value.is_array() || value.is_object()) return static_cast<double>(value.size());
-  if (value.is_string()) return static_cast<double>(value.get_ref<const std::string&>().size());
-  return static_cast<double>(value.dump().size());
-}
-
-actual observe(const parsed_condition& c, const observation& obs, body_document& body) {
-  switch (c.subject) {
-    case subject_kind::status:
-      return number_value(obs.status);
-    case subject_kind::response_time:
-      return number_value(obs.response_time_ms);
-    case subject_kind::connected:
-      return boolean_value(obs.connected);
-    case subject_kind::certificate_expiration:
-      if (!obs.certificate_expiration) return unavailable("no certificate");
-      {
-        auto a = make_actual(actual::kind::duration);
-        a.duration = *obs.certificate_expiration;
-        return a;
-      }
-    case subject_kind::body:
-    case subject_kind::body_length:
-    case subject_kind::body_has:
-      break;
+// len([BODY]): a JSON array or object counts its elements or members; anything else, including
+// text that only looks like JSON, counts bytes.
+value body_length(body_document& body) {
+  const auto text = body.text();
+  const bool container = text.size() >= 2 && ((text.front() == '[' && text.back() == ']') ||
+                                              (text.front() == '{' && text.back() == '}'));
+  if (container) {
+    if (const auto* document = body.json()) return count(document->size());
+    if (body.too_deep()) return detail::missing_value(body.problem());
   }
-  if (c.path.empty()) {
-    if (c.subject == subject_kind::body_length) {
-      return number_value(static_cast<double>(body.text().size()));
+  return count(text.size());
+}
+
+value observe_body(const subject& s, body_document& body) {
+  if (s.path.empty()) {
+    switch (s.fn) {
+      case function::len:
+        return body_length(body);
+      case function::has:
+        return detail::boolean_value(!body.text().empty());
+      case function::none:
+        return detail::text_value(body.text());
     }
-    if (c.subject == subject_kind::body_has) return boolean_value(!body.text().empty());
-    // Servers end bodies with a newline that a one-line condition cannot express.
-    return text_value(actual::kind::text, trim(body.text()));
   }
   const auto* document = body.json();
-  if (document == nullptr) return unavailable(body.problem());
-  const auto* node = detail::resolve(*document, c.path);
-  if (c.subject == subject_kind::body_has) return boolean_value(node != nullptr);
-  if (node == nullptr) return unavailable("missing");
-  if (c.subject == subject_kind::body_length) return number_value(length_of(*node));
-  auto a = make_actual(actual::kind::json);
-  a.json = node;
-  return a;
-}
-
-std::string format_number(double n) {
-  // Whole numbers without a trailing ".0": statuses and lengths read as integers.
-  if (std::isfinite(n) && n == std::trunc(n) && std::fabs(n) < 1e15) {
-    return fmt::format("{}", static_cast<long long>(n));
-  }
-  return fmt::format("{}", n);
-}
-
-/// The value as text; storage holds it when it is not already text somewhere.
-std::string_view string_form(const actual& a, std::string& storage) {
-  switch (a.type) {
-    case actual::kind::number:
-      return storage = format_number(a.number);
-    case actual::kind::boolean:
-      return a.boolean ? "true" : "false";
-    case actual::kind::duration:
-      return storage = core::format_duration(a.duration);
-    case actual::kind::json:
-      if (a.json->is_string()) return a.json->get_ref<const std::string&>();
-      return storage = a.json->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    case actual::kind::text:
-    case actual::kind::unavailable:
-      return a.text;
-  }
-  return a.text;
-}
-
-std::optional<double> numeric(const actual& a) {
-  switch (a.type) {
-    case actual::kind::number:
-      return a.number;
-    case actual::kind::json:
-      if (a.json->is_number()) return a.json->get<double>();
-      if (a.json->is_string()) return detail::parse_number(a.json->get_ref<const std::string&>());
-      return std::nullopt;
-    case actual::kind::text:
-      return detail::parse_number(a.text);
-    default:
-      return std::nullopt;
-  }
-}
-
-std::optional<bool> truth(std::string_view s) {
-  if (s == "true") return true;
-  if (s == "false") return false;
-  return std::nullopt;
-}
-
-std::optional<bool> boolean_of(const actual& a) {
-  switch (a.type) {
-    case actual::kind::boolean:
-      return a.boolean;
-    case actual::kind::json:
-      if (a.json->is_boolean()) return a.json->get<bool>();
-      if (a.json->is_string()) return truth(a.json->get_ref<const std::string&>());
-      return std::nullopt;
-    case actual::kind::text:
-      return truth(a.text);
-    default:
-      return std::nullopt;
-  }
-}
-
-template <typename T>
-std::optional<int> three_way(T left, T right) {
-  if (left < right) return -1;
-  if (right < left) return 1;
-  if (left == right) return 0;
-  return std::nullopt;  // NaN
-}
-
-/// <0, 0 or >0 like a comparison function; nullopt when the two have no common type.
-std::optional<int> compare(const actual& a, const operand& value) {
-  switch (value.type) {
-    case operand::kind::number:
-      if (const auto n = numeric(a)) return three_way(*n, value.number);
-      return std::nullopt;
-    case operand::kind::boolean:
-      if (const auto b = boolean_of(a)) return *b == value.boolean ? 0 : 1;
-      return std::nullopt;
-    case operand::kind::duration:
-      if (a.type != actual::kind::duration) return std::nullopt;
-      return three_way(a.duration.count(), value.duration.count());
-    case operand::kind::text: {
-      std::string storage;
-      return string_form(a, storage) == value.text ? 0 : 1;
+  if (document == nullptr) {
+    // A body that is not JSON has no paths, as in Gatus; one too deep to read might.
+    if (s.fn == function::has && !body.too_deep()) {
+      return detail::boolean_value(false);
     }
+    return detail::missing_value(body.problem());
   }
-  return std::nullopt;
+  const auto* node = detail::resolve(*document, s.path);
+  // JSON null counts as absent, as in Gatus: has([BODY].errors) == false passes on
+  // {"errors": null}.
+  if (s.fn == function::has) return detail::boolean_value(node != nullptr && !node->is_null());
+  if (node == nullptr) return detail::missing_value("missing");
+  if (s.fn == function::len) return length_of(*node);
+  return detail::json_value(*node);
+}
+
+// [IP], [DNS_RCODE] and [GRPC_STATUS]: empty means the check had no such thing.
+value observe_text(const subject& s, std::string_view text, std::string_view why_empty) {
+  switch (s.fn) {
+    case function::len:
+      return count(text.size());
+    case function::has:
+      return detail::boolean_value(!text.empty());
+    case function::none:
+      break;
+  }
+  return text.empty() ? detail::missing_value(why_empty) : detail::text_value(text);
+}
+
+value observe(const subject& s, const observation& obs, body_document& body) {
+  switch (s.name) {
+    case placeholder::status:
+      return detail::number_value(number::of(std::int64_t{obs.status}));
+    case placeholder::response_time:
+      return detail::number_value(number::of(obs.response_time_ms));
+    case placeholder::connected:
+      return detail::boolean_value(obs.connected);
+    case placeholder::certificate_expiration:
+      // Gatus reads a missing certificate as 0, which passes "< 48h" and "== 0"; a certificate
+      // condition on a check without TLS is a mistake to report, not a value to compare.
+      if (!obs.certificate_expiration) {
+        return detail::missing_value("no certificate: not a TLS check");
+      }
+      return detail::duration_value(*obs.certificate_expiration);
+    case placeholder::ip:
+      return observe_text(s, obs.ip, "no IP: not connected");
+    case placeholder::dns_rcode:
+      return observe_text(s, obs.dns_rcode, "none: not a DNS check");
+    case placeholder::grpc_status:
+      return observe_text(s, obs.grpc_status, "none: not a gRPC check");
+    case placeholder::body:
+      break;
+  }
+  return observe_body(s, body);
+}
+
+value literal_value(const detail::literal& l) {
+  switch (l.type) {
+    case detail::value_type::number:
+      return detail::number_value(l.num);
+    case detail::value_type::boolean:
+      return detail::boolean_value(l.boolean);
+    case detail::value_type::duration:
+      return detail::duration_value(l.duration);
+    case detail::value_type::text:
+    case detail::value_type::dynamic:
+      break;
+  }
+  return detail::text_value(l.text);
+}
+
+// Only subjects and single values resolve; any() and pat() are applied in passes().
+value resolve(const operand& o, const observation& obs, body_document& body) {
+  if (o.type == operand::kind::subject) return observe(o.read, obs, body);
+  if (o.type == operand::kind::literal) return literal_value(o.values.front());
+  return detail::missing_value({});
 }
 
 bool holds(comparison op, int order) {
@@ -279,105 +237,52 @@ bool holds(comparison op, int order) {
   return false;
 }
 
-// Steps over one UTF-8 character so that "?" matches "é"; malformed bytes count as one each.
-std::size_t char_length(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  const std::size_t expected = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  std::size_t length = 1;
-  while (length < expected && i + length < s.size() &&
-         (static_cast<unsigned char>(s[i + length]) & 0xC0) == 0x80) {
-    ++length;
+bool passes(const parsed_condition& c, const value& left, const value& right) {
+  // pat() and any() may stand on either side (Gatus allows "any(200, 429) == [STATUS]").
+  const bool function_on_left =
+      c.left.type == operand::kind::pattern || c.left.type == operand::kind::any;
+  const operand& function_side = function_on_left ? c.left : c.right;
+  const value& other = function_on_left ? right : left;
+  const bool want_equal = c.op == comparison::eq;
+  if (function_side.type == operand::kind::pattern) {
+    const bool matched = other.type != value::kind::missing &&
+                         function_side.pattern->matches(detail::text_of(other));
+    return matched == want_equal;
   }
-  return length;
-}
-
-// Backtracks only to the latest "*", which keeps the worst case at O(pattern * text) instead of
-// the exponential blow-up of naive recursion on patterns like "*a*a*a*b".
-bool glob_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0;
-  std::size_t t = 0;
-  std::size_t star = std::string_view::npos;
-  std::size_t resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (p < pattern.size() && pattern[p] == '?') {
-      ++p;
-      t += char_length(text, t);
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      resume += char_length(text, resume);
-      t = resume;
-    } else {
-      return false;
-    }
+  if (function_side.type == operand::kind::any) {
+    bool found = false;
+    for (const auto& l : function_side.values)
+      found = found || detail::equal(other, literal_value(l));
+    return found == want_equal;
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-bool passes(const parsed_condition& c, const actual& a) {
-  if (a.type == actual::kind::unavailable) return false;
-  if (c.rhs == rhs_kind::pattern) {
-    std::string storage;
-    return glob_match(c.pattern, string_form(a, storage)) == (c.op == comparison::eq);
-  }
-  if (!detail::is_ordering(c.op)) {
-    // "!=" must not pass just because the value is of another type ("abc" != 5): it passes
-    // only when the value is comparable with the right-hand side and differs from it.
-    bool comparable = false;
-    bool equal = false;
-    for (const auto& value : c.values) {
-      if (const auto order = compare(a, value)) {
-        comparable = true;
-        if (*order == 0) {
-          equal = true;
-          break;
-        }
-      }
-    }
-    return c.op == comparison::eq ? equal : comparable && !equal;
-  }
-  const auto order = compare(a, c.values.front());
+  // != is exactly "not ==", as in Gatus: a missing value differs from everything.
+  if (!detail::is_ordering(c.op)) return detail::equal(left, right) == want_equal;
+  const auto order = detail::order(left, right);
   return order && holds(c.op, *order);
 }
 
-std::string shorten(std::string_view text) {
-  if (text.size() <= max_shown_bytes) return std::string(text);
-  std::size_t cut = max_shown_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "...";
+// "[STATUS] (503)": a placeholder with the value it had; values and functions as written.
+std::string side(const operand& o, const value& v) {
+  if (o.type != operand::kind::subject) return detail::printable(o.text);
+  return fmt::format("{} ({})", detail::printable(o.text),
+                     detail::printable_prefix(detail::text_of(v), max_shown_bytes));
 }
 
-// Descriptions end up in single-line logs and reports; bodies and keys may hold any byte.
-std::string one_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
+/// The verdict, with a description only when it is wanted (evaluate_all skips passing ones).
+verdict judge(const parsed_condition& c, const observation& obs, body_document& body,
+              bool describe_passing) {
+  const auto left = resolve(c.left, obs, body);
+  const auto right = resolve(c.right, obs, body);
+  verdict v{passes(c, left, right), {}};
+  if (!v.ok || describe_passing) {
+    v.description =
+        fmt::format("{} {} {}", side(c.left, left), detail::to_string(c.op), side(c.right, right));
   }
-  return out;
+  return v;
 }
 
-std::string describe(const parsed_condition& c, const actual& a) {
-  std::string storage;
-  return one_line(fmt::format("{} ({}) {} {}", c.subject_text, shorten(string_form(a, storage)),
-                              detail::to_string(c.op), c.rhs_text));
+bool reads_body(const operand& o) {
+  return o.type == operand::kind::subject && o.read.name == placeholder::body;
 }
 
 }  // namespace
@@ -394,14 +299,12 @@ const std::string& condition::text() const {
 }
 
 bool condition::needs_body() const {
-  return parsed_->subject == subject_kind::body || parsed_->subject == subject_kind::body_length ||
-         parsed_->subject == subject_kind::body_has;
+  return reads_body(parsed_->left) || reads_body(parsed_->right);
 }
 
 verdict condition::evaluate(const observation& obs) const {
   body_document body(obs.body);
-  const auto a = observe(*parsed_, obs, body);
-  return {passes(*parsed_, a), describe(*parsed_, a)};
+  return judge(*parsed_, obs, body, true);
 }
 
 std::vector<verdict> evaluate_all(const std::vector<condition>& conditions,
@@ -409,8 +312,8 @@ std::vector<verdict> evaluate_all(const std::vector<condition>& conditions,
   body_document body(obs.body);
   std::vector<verdict> failed;
   for (const auto& c : conditions) {
-    const auto a = observe(*c.parsed_, obs, body);
-    if (!passes(*c.parsed_, a)) failed.push_back({false, describe(*c.parsed_, a)});
+    auto v = judge(*c.parsed_, obs, body, false);
+    if (!v.ok) failed.push_back(std::move(v));
   }
   return failed;
 }

@@ -1,15 +1,13 @@
 #include "condition_parser.hpp"
 
 #include <charconv>
-#include <cmath>
 #include <optional>
-#include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "fleetcheck/conditions/condition.hpp"
-#include "fleetcheck/core/duration.hpp"
+#include "operand_typing.hpp"
+#include "safe_text.hpp"
 
 namespace fleetcheck::conditions::detail {
 namespace {
@@ -29,91 +27,76 @@ bool is_key_char(char c) {
   return !is_space(c) && std::string_view(".[]()=!<>,").find(c) == std::string_view::npos;
 }
 
-bool is_word_char(char c) {
+bool is_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-}  // namespace
-
-std::optional<double> parse_number(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  double value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  // from_chars reads "inf" and "nan"; neither is a useful threshold, so they stay text.
-  if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
+bool is_operator_char(char c) {
+  return std::string_view("=!<>").find(c) != std::string_view::npos;
 }
 
-namespace {
-
-enum class value_type { number, boolean, duration, dynamic };
-
-value_type type_of(subject_kind subject) {
-  switch (subject) {
-    case subject_kind::status:
-    case subject_kind::response_time:
-    case subject_kind::body_length:
-      return value_type::number;
-    case subject_kind::connected:
-    case subject_kind::body_has:
-      return value_type::boolean;
-    case subject_kind::certificate_expiration:
-      return value_type::duration;
-    case subject_kind::body:
-      return value_type::dynamic;
-  }
-  return value_type::dynamic;
+// "len(", "has (" and also "len [BODY]", so that a forgotten ( is reported as such.
+bool starts_function(std::string_view s) {
+  if (!s.starts_with("len") && !s.starts_with("has")) return false;
+  const auto next = s.find_first_not_of(" \t\r\n\f\v", 3);
+  return next != std::string_view::npos && (s[next] == '(' || s[next] == '[');
 }
 
-std::string_view type_name(value_type type) {
-  switch (type) {
-    case value_type::number:
-      return "a number";
-    case value_type::boolean:
-      return "true or false";
-    case value_type::duration:
-      return "a duration";
-    case value_type::dynamic:
-      return "text";
-  }
-  return "text";
+// On the left, a bracket and a name start a placeholder; unknown names are errors, not text,
+// because [STAUTS] is a typo.
+bool starts_subject_on_left(std::string_view s) {
+  return (s.size() > 1 && s[0] == '[' && is_name_start(s[1])) || starts_function(s);
 }
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
+// On the right, "[...]" can also be a JSON value ("[]", "[1,2]", "[true]"), so only a bracketed
+// name is a placeholder (or a bracket and a name that never closes, reported as unterminated).
+bool starts_subject_on_right(std::string_view s) {
+  if (starts_function(s)) return true;
+  if (s.size() < 2 || s[0] != '[' || !is_name_start(s[1])) return false;
+  std::size_t end = 1;
+  while (end < s.size() && is_name_char(s[end])) ++end;
+  if (end == s.size()) return true;
+  if (s[end] != ']') return false;
+  const auto name = s.substr(1, end - 1);
+  return name != "true" && name != "false" && name != "null";
+}
+
+struct operator_token {
+  std::size_t begin;
+  std::size_t end;
+  comparison op;
+};
+
+constexpr std::pair<std::string_view, comparison> operators[] = {
+    {"==", comparison::eq}, {"!=", comparison::ne}, {"<=", comparison::le},
+    {">=", comparison::ge}, {"<", comparison::lt},  {">", comparison::gt},
+};
+
+// When the left side is a value ("200 == [STATUS]", "pat(*<b>*) == [BODY]"), the value may hold
+// operator characters, so the operator is the last one that a placeholder follows: a placeholder
+// holds none.
+std::optional<operator_token> find_operator_before_subject(std::string_view s) {
+  for (std::size_t i = s.size(); i-- > 0;) {
+    if (!is_operator_char(s[i])) continue;
+    std::size_t begin = i;
+    if (s[i] == '=' && i > 0 && is_operator_char(s[i - 1])) begin = i - 1;
+    const auto token = s.substr(begin, i + 1 - begin);
+    for (const auto& [text, op] : operators) {
+      if (token == text && starts_subject_on_right(trim(s.substr(i + 1)))) {
+        return operator_token{begin, i + 1, op};
+      }
     }
+    i = begin;
   }
-  return out;
+  return std::nullopt;
 }
 
 class parser {
@@ -125,16 +108,51 @@ class parser {
     parsed_condition out;
     out.text = std::string(text_);
     skip_space();
-    parse_subject(out);
-    out.op = parse_operator(out);
-    parse_rhs(out);
+    if (starts_subject_on_left(rest())) {
+      out.left = subject_operand();
+      out.op = parse_operator(out.left.text);
+      skip_space();
+      if (starts_subject_on_right(rest())) {
+        out.right = subject_operand();
+        expect_end(out.right.text);
+        typing().check_subjects(out.left.read, out.op, out.right.read);
+      } else {
+        out.right = value_operand(trim(rest()), out.left.read, out.op, true);
+      }
+      return out;
+    }
+
+    const auto split = find_operator_before_subject(rest());
+    if (!split) fail_without_subject();
+    const auto left_text = trim(rest().substr(0, split->begin));
+    out.op = split->op;
+    pos_ += split->end;
+    skip_space();
+    out.right = subject_operand();
+    expect_end(out.right.text);
+    out.left = value_operand(left_text, out.right.read, out.op, false);
     return out;
   }
 
  private:
-  [[noreturn]] void fail(std::string_view message) const {
-    throw condition_error(fmt::format("condition {}: {}", quote(text_), message));
+  [[noreturn]] void fail(std::string_view message) const { throw_condition_error(text_, message); }
+
+  [[noreturn]] void fail_without_subject() const {
+    const auto text = trim(text_);
+    for (const std::string_view name : {"any", "pat"}) {
+      if (text.starts_with(name) && trim(text.substr(3)).starts_with('(')) {
+        fail(fmt::format(
+            "{}() needs a placeholder such as [STATUS] or [BODY] on the other side of the operator",
+            name));
+      }
+    }
+    fail(fmt::format(
+        "expected a placeholder such as [STATUS] or [BODY], len(...) or has(...) on one side, "
+        "found {}",
+        quote(text)));
   }
+
+  operand_typing typing() const { return operand_typing(text_); }
 
   std::string_view rest() const { return text_.substr(pos_); }
 
@@ -148,22 +166,26 @@ class parser {
     return true;
   }
 
-  // At '['; returns the name between the brackets, which is always a known placeholder.
-  std::string_view parse_placeholder() {
+  void expect_end(std::string_view after) {
+    skip_space();
+    if (!rest().empty()) fail(fmt::format("unexpected {} after {}", quote(trim(rest())), after));
+  }
+
+  // At '['; returns the placeholder between the brackets, which must be a known one.
+  placeholder parse_placeholder() {
     const auto close = text_.find(']', pos_);
     if (close == std::string_view::npos) {
       fail(fmt::format("unterminated placeholder {}", quote(rest())));
     }
     const auto name = text_.substr(pos_ + 1, close - pos_ - 1);
-    if (name != "STATUS" && name != "RESPONSE_TIME" && name != "BODY" && name != "CONNECTED" &&
-        name != "CERTIFICATE_EXPIRATION") {
-      fail(fmt::format(
-          "unknown placeholder [{}] (expected [STATUS], [RESPONSE_TIME], [BODY], [CONNECTED] or "
-          "[CERTIFICATE_EXPIRATION])",
-          escape(name)));
+    const auto found = find_placeholder(name);
+    if (!found) {
+      if (const auto why = unsupported_reason(name); !why.empty()) fail(why);
+      fail(fmt::format("unknown placeholder {} (expected {})", quote("[" + std::string(name) + "]"),
+                       all_placeholder_names()));
     }
     pos_ = close + 1;
-    return name;
+    return *found;
   }
 
   json_path parse_path() {
@@ -172,24 +194,22 @@ class parser {
       if (text_[pos_] == '.') {
         const auto start = ++pos_;
         while (pos_ < text_.size() && is_key_char(text_[pos_])) ++pos_;
-        if (pos_ == start) {
-          fail(fmt::format("empty key after \"[BODY]{}.\"", escape(format_path(path))));
-        }
+        if (pos_ == start) fail(fmt::format("empty key after \"[BODY]{}.\"", format_path(path)));
         path_segment segment;
         segment.key = std::string(text_.substr(start, pos_ - start));
         path.push_back(std::move(segment));
       } else if (text_[pos_] == '[') {
         const auto close = text_.find(']', pos_);
         if (close == std::string_view::npos) {
-          fail(fmt::format("unterminated [ after \"[BODY]{}\"", escape(format_path(path))));
+          fail(fmt::format("unterminated [ after \"[BODY]{}\"", format_path(path)));
         }
         const auto digits = text_.substr(pos_ + 1, close - pos_ - 1);
         bool all_digits = !digits.empty();
         for (const char c : digits) all_digits = all_digits && is_digit(c);
         if (!all_digits) {
           fail(fmt::format(
-              "array index must be a whole number like [0], found [{}] after \"[BODY]{}\"",
-              escape(digits), escape(format_path(path))));
+              "array index must be a whole number like [0], found [{}] after \"[BODY]{}\"", digits,
+              format_path(path)));
         }
         std::size_t index = 0;
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
@@ -208,73 +228,63 @@ class parser {
     return path;
   }
 
-  void parse_subject(parsed_condition& out) {
-    if (rest().starts_with('[')) {
-      const auto name = parse_placeholder();
-      if (name == "BODY") {
-        out.subject = subject_kind::body;
-        out.path = parse_path();
-        out.subject_text = "[BODY]" + format_path(out.path);
-        return;
-      }
-      out.subject = name == "STATUS"          ? subject_kind::status
-                    : name == "RESPONSE_TIME" ? subject_kind::response_time
-                    : name == "CONNECTED"     ? subject_kind::connected
-                                              : subject_kind::certificate_expiration;
-      out.subject_text = fmt::format("[{}]", name);
-      if (rest().starts_with('.') || rest().starts_with('[')) {
-        fail(fmt::format("only [BODY] takes a path, not {}", out.subject_text));
-      }
-      return;
+  void reject_path_after(const subject& s) {
+    if (rest().starts_with('.') || rest().starts_with('[')) {
+      fail(fmt::format("only [BODY] takes a path, not {}", name_of(s.name)));
     }
-
-    const auto start = pos_;
-    while (pos_ < text_.size() && is_word_char(text_[pos_])) ++pos_;
-    const auto name = text_.substr(start, pos_ - start);
-    if (name == "len" || name == "has") {
-      skip_space();
-      if (!consume("(")) fail(fmt::format("expected ( after {}", name));
-      skip_space();
-      if (!rest().starts_with('[')) {
-        fail(fmt::format("{}() takes [BODY] or a [BODY] path, found {}", name, quote(rest())));
-      }
-      const auto argument = parse_placeholder();
-      if (argument != "BODY") {
-        fail(fmt::format("{}() takes [BODY] or a [BODY] path, not [{}]", name, argument));
-      }
-      out.path = parse_path();
-      skip_space();
-      if (!consume(")")) {
-        fail(fmt::format("expected ) to close {}(), found {}", name, quote(rest())));
-      }
-      out.subject = name == "len" ? subject_kind::body_length : subject_kind::body_has;
-      out.subject_text = fmt::format("{}([BODY]{})", name, format_path(out.path));
-      return;
-    }
-    if (name == "any" || name == "pat") {
-      fail(fmt::format("{}() belongs on the right-hand side, e.g. [BODY] == {}(...)", name, name));
-    }
-    fail(fmt::format(
-        "expected a placeholder such as [STATUS] or [BODY], len(...) or has(...), found {}",
-        quote(text_.substr(start))));
   }
 
-  comparison parse_operator(const parsed_condition& out) {
+  subject parse_subject() {
+    subject s;
+    if (rest().starts_with('[')) {
+      s.name = parse_placeholder();
+      if (s.name == placeholder::body) s.path = parse_path();
+      reject_path_after(s);
+      s.text = std::string(name_of(s.name)) + format_path(s.path);
+      return s;
+    }
+    const auto name = rest().substr(0, 3);  // starts_function() saw "len" or "has"
+    pos_ += 3;
     skip_space();
-    static constexpr std::pair<std::string_view, comparison> operators[] = {
-        {"==", comparison::eq}, {"!=", comparison::ne}, {"<=", comparison::le},
-        {">=", comparison::ge}, {"<", comparison::lt},  {">", comparison::gt},
-    };
+    if (!consume("(")) fail(fmt::format("expected ( after {}", name));
+    skip_space();
+    constexpr std::string_view takes = "[BODY], a [BODY] path, [IP], [DNS_RCODE] or [GRPC_STATUS]";
+    if (!rest().starts_with('[')) {
+      fail(fmt::format("{}() takes {}, found {}", name, takes, quote(rest())));
+    }
+    s.name = parse_placeholder();
+    // len() of a number or a boolean would count the characters of its decimal text, which is
+    // never what is meant; has() of one is always true.
+    if (s.name != placeholder::body && type_of(s.name) != value_type::text) {
+      fail(fmt::format("{}() takes {}, not {}", name, takes, name_of(s.name)));
+    }
+    if (s.name == placeholder::body) s.path = parse_path();
+    reject_path_after(s);
+    skip_space();
+    if (!consume(")")) fail(fmt::format("expected ) to close {}(), found {}", name, quote(rest())));
+    s.fn = name == "len" ? function::len : function::has;
+    s.text = fmt::format("{}({}{})", name, name_of(s.name), format_path(s.path));
+    return s;
+  }
+
+  operand subject_operand() {
+    operand o;
+    o.type = operand::kind::subject;
+    o.read = parse_subject();
+    o.text = o.read.text;
+    return o;
+  }
+
+  comparison parse_operator(std::string_view after) {
+    skip_space();
     for (const auto& [token, op] : operators) {
       if (consume(token)) return op;
     }
     if (rest().empty()) {
-      fail(fmt::format("missing operator (==, !=, <, <=, >, >=) and value after {}",
-                       out.subject_text));
+      fail(fmt::format("missing operator (==, !=, <, <=, >, >=) and value after {}", after));
     }
-    fail(fmt::format("expected an operator (==, !=, <, <=, >, >=) after {}, found {}{}",
-                     out.subject_text, quote(rest()),
-                     rest().starts_with('=') ? " (use == for equality)" : ""));
+    fail(fmt::format("expected an operator (==, !=, <, <=, >, >=) after {}, found {}{}", after,
+                     quote(rest()), rest().starts_with('=') ? " (use == for equality)" : ""));
   }
 
   // Returns the text between "name(" and ")" when value is a call to name, else nullopt.
@@ -293,79 +303,26 @@ class parser {
     return after.substr(0, close);
   }
 
-  operand typed_operand(const parsed_condition& out, std::string_view value) {
-    operand result;
-    result.text = std::string(value);
-    switch (type_of(out.subject)) {
-      case value_type::number:
-        if (const auto number = parse_number(value)) {
-          result.type = operand::kind::number;
-          result.number = *number;
-          return result;
-        }
-        if (out.subject == subject_kind::response_time) {
-          try {
-            result.type = operand::kind::number;
-            result.number =
-                std::chrono::duration<double, std::milli>(core::parse_duration(value)).count();
-            return result;
-          } catch (const std::invalid_argument&) {
-            fail(fmt::format("{} is a number of milliseconds, cannot compare it with {}",
-                             out.subject_text, quote(value)));
-          }
-        }
-        fail(fmt::format("{} is a number, cannot compare it with {}", out.subject_text,
-                         quote(value)));
-      case value_type::boolean:
-        if (value != "true" && value != "false") {
-          fail(fmt::format("{} is true or false, cannot compare it with {}", out.subject_text,
-                           quote(value)));
-        }
-        result.type = operand::kind::boolean;
-        result.boolean = value == "true";
-        return result;
-      case value_type::duration:
-        try {
-          result.type = operand::kind::duration;
-          result.duration = core::parse_duration(value);
-          return result;
-        } catch (const std::invalid_argument& e) {
-          fail(fmt::format("{} is a duration, cannot compare it with {}: {}", out.subject_text,
-                           quote(value), escape(e.what())));
-        }
-      case value_type::dynamic:
-        if (const auto number = parse_number(value)) {
-          result.type = operand::kind::number;
-          result.number = *number;
-        } else if (value == "true" || value == "false") {
-          result.type = operand::kind::boolean;
-          result.boolean = value == "true";
-        }
-        return result;
+  // The side that is not a placeholder: a value, any(...) or pat(...), typed by the other side.
+  operand value_operand(std::string_view value, const subject& other, comparison op,
+                        bool on_right) {
+    const auto op_text = to_string(op);
+    if (value.empty()) {
+      fail(on_right ? fmt::format("missing value after {} {}", other.text, op_text)
+                    : fmt::format("missing value before {} {}", op_text, other.text));
     }
-    return result;
-  }
-
-  void parse_rhs(parsed_condition& out) {
-    skip_space();
-    const auto value = trim(rest());
-    const auto op = to_string(out.op);
-    if (value.empty()) fail(fmt::format("missing value after {} {}", out.subject_text, op));
     // "===" or "<>" would otherwise leave an operator character in the value.
-    if (std::string_view("=<>!").find(value.front()) != std::string_view::npos) {
-      fail(fmt::format("unexpected {} after {} (one operator only)", quote(value), op));
+    if (on_right && is_operator_char(value.front())) {
+      fail(fmt::format("unexpected {} after {} (one operator only)", quote(value), op_text));
     }
-    const auto type = type_of(out.subject);
-    const bool ordering = is_ordering(out.op);
-    if (type == value_type::boolean && ordering) {
-      fail(fmt::format("{} is true or false, compare it with == or !=, not {}", out.subject_text,
-                       op));
-    }
+    const auto types = typing();
+    types.check_orderable(other, op);
 
+    operand out;
     if (const auto items = call_argument(value, "any")) {
-      if (ordering) fail(fmt::format("any() works only with == and !=, not {}", op));
-      out.rhs = rhs_kind::any;
-      out.rhs_text = "any(";
+      types.check_list(op);
+      out.type = operand::kind::any;
+      out.text = "any(";
       std::string_view remaining = *items;
       while (true) {
         const auto comma = remaining.find(',');
@@ -374,38 +331,25 @@ class parser {
           fail(trim(*items).empty() ? "any() needs at least one value"
                                     : "any() has an empty value");
         }
-        out.values.push_back(typed_operand(out, item));
-        out.rhs_text += item;
+        out.values.push_back(types.typed_literal(other, item, op));
+        out.text += item;
         if (comma == std::string_view::npos) break;
-        out.rhs_text += ", ";
+        out.text += ", ";
         remaining.remove_prefix(comma + 1);
       }
-      out.rhs_text += ')';
-      return;
+      out.text += ')';
+      return out;
     }
-
     if (const auto pattern = call_argument(value, "pat")) {
-      if (ordering) fail(fmt::format("pat() works only with == and !=, not {}", op));
-      if (type != value_type::dynamic) {
-        fail(fmt::format("pat() matches text, but {} is {}", out.subject_text, type_name(type)));
-      }
-      out.rhs = rhs_kind::pattern;
-      out.pattern = std::string(trim(*pattern));
-      if (out.pattern.empty()) fail("pat() needs a pattern");
-      out.rhs_text = fmt::format("pat({})", out.pattern);
-      return;
+      out.type = operand::kind::pattern;
+      out.pattern = types.compiled_pattern(other, *pattern, op);
+      out.text = fmt::format("pat({})", *pattern);
+      return out;
     }
-
-    out.rhs = rhs_kind::single;
-    out.values.push_back(typed_operand(out, value));
-    out.rhs_text = std::string(value);
-    if (ordering && out.values.front().type == operand::kind::boolean) {
-      fail(fmt::format("true and false can only be compared with == or !=, not {}", op));
-    }
-    if (ordering && out.values.front().type == operand::kind::text) {
-      fail(fmt::format("{} cannot be ordered with {}: it is not a number (use == or !=)",
-                       quote(value), op));
-    }
+    out.type = operand::kind::literal;
+    out.values.push_back(types.typed_literal(other, value, op));
+    out.text = std::string(value);
+    return out;
   }
 
   std::string_view text_;
@@ -432,8 +376,16 @@ std::string_view to_string(comparison op) {
   return "==";
 }
 
-std::string quote(std::string_view text) {
-  return "\"" + escape(text) + "\"";
+value_type type_of(const subject& s) {
+  switch (s.fn) {
+    case function::len:
+      return value_type::number;
+    case function::has:
+      return value_type::boolean;
+    case function::none:
+      break;
+  }
+  return type_of(s.name);
 }
 
 parsed_condition parse_condition(std::string_view text) {

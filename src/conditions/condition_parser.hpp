@@ -6,45 +6,55 @@
 #include <string_view>
 #include <vector>
 
+#include "glob.hpp"
 #include "json_path.hpp"
+#include "placeholder.hpp"
+#include "value.hpp"
 
 namespace fleetcheck::conditions::detail {
 
-/// What the left-hand side reads from an observation.
-enum class subject_kind {
-  status,
-  response_time,
-  connected,
-  certificate_expiration,
-  body,         // [BODY] or [BODY].path
-  body_length,  // len([BODY]...)
-  body_has,     // has([BODY]...)
-};
-
 enum class comparison { eq, ne, lt, le, gt, ge };
 
-/// One right-hand value, already converted to the type it will be compared as.
-struct operand {
-  enum class kind { number, boolean, duration, text };
-  kind type = kind::text;
-  double number = 0;  // [RESPONSE_TIME] durations are stored here in milliseconds
-  bool boolean = false;
-  std::chrono::nanoseconds duration{};
-  std::string text;  // as written; the value itself for kind::text
+/// len(...) and has(...) wrap a placeholder; they work on [BODY] and on the text placeholders.
+enum class function { none, len, has };
+
+/// Something read from the observation: a placeholder, with a [BODY] path, maybe inside
+/// len()/has().
+struct subject {
+  placeholder name = placeholder::status;
+  function fn = function::none;
+  json_path path;    // [BODY] only
+  std::string text;  // canonical, e.g. "len([BODY].items)", "[STATUS]"
 };
 
-enum class rhs_kind { single, any, pattern };
+/// The type a subject's value has: len() is a number and has() a boolean, whatever they wrap.
+value_type type_of(const subject& s);
+
+/// A value written in the condition, already converted to the type of the placeholder it is
+/// compared with ([BODY] values stay text and are read when the body arrives).
+struct literal {
+  value_type type = value_type::text;
+  number num;  // [RESPONSE_TIME] durations are stored here in milliseconds
+  bool boolean = false;
+  std::chrono::nanoseconds duration{};
+  std::string text;  // as written; the value itself for value_type::text
+};
+
+/// One side of a condition.
+struct operand {
+  enum class kind { subject, literal, any, pattern };
+  kind type = kind::literal;
+  subject read;                 // kind::subject
+  std::vector<literal> values;  // kind::literal (one value) and kind::any (one or more)
+  std::optional<glob> pattern;  // kind::pattern
+  std::string text;             // canonical, as descriptions show it: "200", "any(200, 201)"
+};
 
 struct parsed_condition {
   std::string text;  // as given
-  subject_kind subject = subject_kind::status;
-  json_path path;            // only for the body subjects
-  std::string subject_text;  // canonical, e.g. "len([BODY].items)"
+  operand left;
   comparison op = comparison::eq;
-  rhs_kind rhs = rhs_kind::single;
-  std::vector<operand> values;  // one for single, one or more for any()
-  std::string pattern;          // for pat()
-  std::string rhs_text;         // canonical, e.g. "any(200, 201)"
+  operand right;  // at least one side is a subject
 };
 
 /// Throws condition_error.
@@ -56,11 +66,5 @@ std::string_view to_string(comparison op);
 inline bool is_ordering(comparison op) {
   return op != comparison::eq && op != comparison::ne;
 }
-
-/// The whole of s as a finite number, or nullopt ("12abc", "inf" and "" are not numbers).
-std::optional<double> parse_number(std::string_view s);
-
-/// Quotes text for an error message, escaping what would break the message onto several lines.
-std::string quote(std::string_view text);
 
 }  // namespace fleetcheck::conditions::detail

@@ -76,7 +76,7 @@ TEST_F(checks, failed_conditions_are_listed_with_actual_values) {
     conditions: ['[STATUS] == 200', '[BODY].status == ok', '[RESPONSE_TIME] < 10000']
   - name: up
     url: "{url}"
-    conditions: ['[STATUS] == 200', '[BODY].status == ok', 'len([BODY]) > 5', '[CONNECTED] == true']
+    conditions: ['[STATUS] == 200', '[BODY].status == ok', 'len([BODY]) > 0', '[CONNECTED] == true']
 )");
   const auto& down = report.results[0];
   EXPECT_EQ(down.outcome, core::outcome::unhealthy);
@@ -105,7 +105,7 @@ TEST_F(checks, certificate_condition_fails_cleanly_on_plain_http) {
       run("targets:\n  - url: '{url}'\n    conditions: ['[CERTIFICATE_EXPIRATION] > 48h']\n");
   EXPECT_EQ(report.results[0].outcome, core::outcome::unhealthy);
   EXPECT_THAT(report.results[0].error,
-              HasSubstr("[CERTIFICATE_EXPIRATION] (no certificate) > 48h"));
+              HasSubstr("[CERTIFICATE_EXPIRATION] (no certificate: not a TLS check) > 48h"));
 }
 
 TEST_F(checks, retries_succeed_on_the_second_attempt_and_say_so) {

@@ -17,18 +17,24 @@ class condition_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// What a condition looks at: one check's observation. Plain values.
+/// What a condition looks at: one check's observation. Plain values; the views must outlive the
+/// evaluate() or evaluate_all() call.
 struct observation {
   bool connected = false;
   int status = 0;  // 0 = no HTTP response
   double response_time_ms = 0;
-  std::string_view body;                                           // may be empty
-  std::optional<std::chrono::nanoseconds> certificate_expiration;  // time left; nullopt = no TLS
+  std::string_view body{};                                           // may be empty
+  std::optional<std::chrono::nanoseconds> certificate_expiration{};  // time left; nullopt = no TLS
+  std::string_view ip{};           // [IP]: the address connected to, e.g. "10.0.0.7"; empty = none
+  std::string_view dns_rcode{};    // [DNS_RCODE], e.g. "NOERROR"; empty = not a DNS check
+  std::string_view grpc_status{};  // [GRPC_STATUS], e.g. "SERVING"; empty = not a gRPC check
 };
 
-/// The result of evaluating one condition: ok, and a description with the actual value,
-/// e.g. "[STATUS] (503) == 200", "[BODY].status (down) == ok", "len([BODY].items) (0) > 0".
-/// The actual value is shortened and kept on one line, so descriptions are safe to log.
+/// The result of evaluating one condition: ok, and a description with the actual value of each
+/// placeholder, e.g. "[STATUS] (503) == 200", "[BODY].status (down) == ok",
+/// "[BODY].a (1) == [BODY].b (2)", or why there is none: "[BODY].x (missing) == 1".
+/// Actual values are shortened, and descriptions are one line of valid UTF-8 (control
+/// characters and bytes that are not UTF-8 are escaped), so they are safe to log and render.
 struct verdict {
   bool ok;
   std::string description;
@@ -38,19 +44,21 @@ namespace detail {
 struct parsed_condition;
 }
 
-/// One parsed condition (Gatus syntax, stricter typing). Immutable after parse; copies are cheap
-/// and share state; evaluate() is const and thread-safe.
+/// One parsed condition (Gatus syntax, stricter typing; docs/conditions.md). Immutable after
+/// parse; copies are cheap and share state; evaluate() is const and thread-safe, and neither it
+/// nor evaluate_all() throws on any observation (hostile bodies included).
 class condition {
  public:
   /// Parses e.g. "[STATUS] == 200", "[BODY].data.items[0].id == 42", "len([BODY].items) > 0",
-  /// "[CERTIFICATE_EXPIRATION] > 48h". Throws condition_error when the text does not parse or
-  /// compares values of incompatible types.
+  /// "[CERTIFICATE_EXPIRATION] > 48h", "[BODY].age == [BODY].id", "any(200, 429) == [STATUS]".
+  /// Throws condition_error when the text does not parse or compares values of incompatible
+  /// types, so that a typo is a config error rather than a condition that is never true.
   static condition parse(std::string_view text);
 
   /// The text as given to parse().
   const std::string& text() const;
 
-  /// True when the condition reads the body ([BODY], len([BODY]...), has([BODY]...)).
+  /// True when either side reads the body ([BODY], len([BODY]...), has([BODY]...)).
   bool needs_body() const;
 
   /// Evaluates this condition alone. To evaluate several against one observation use
