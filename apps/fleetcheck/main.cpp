@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   fleetcheck::cli::check_options check_options;
   CLI::App app{"fleetcheck: health checks for a whole fleet, in one event loop", "fleetcheck"};
-  app.set_version_flag("--version", "fleetcheck 0.1.0");
+  app.set_version_flag("--version", "fleetcheck " FLEETCHECK_VERSION);
   app.require_subcommand(1);
   auto* check = app.add_subcommand(
       "check", "Check every target once, concurrently, and report (exit 0 = all healthy)");
