@@ -13,6 +13,14 @@
 namespace fleetcheck::cli {
 
 atomic_output::atomic_output(std::string path, std::string& error) : path_(std::move(path)) {
+  // A device, FIFO or socket (-o /dev/stdout, a named pipe) is written in place: renaming a file
+  // over it would replace the device itself.
+  struct stat existing{};
+  if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    out_.open(path_, std::ios::binary);
+    if (!out_) error = std::strerror(errno);
+    return;
+  }
   // mkstemp in the same directory: rename() is atomic only within one file system.
   std::vector<char> name(path_.begin(), path_.end());
   const std::string suffix = ".fleetcheck-XXXXXX";
@@ -40,6 +48,7 @@ bool atomic_output::commit(std::string& error) {
     error = "write failed";
     return false;
   }
+  if (temporary_.empty()) return true;  // written in place
   out_.close();
   const int fd = ::open(temporary_.c_str(), O_RDONLY);
   if (fd >= 0) {

@@ -9,7 +9,7 @@ namespace fleetcheck::cli {
 /// Writes to a temporary file beside `path` and renames it over `path` on commit(), so that a
 /// reader (a node_exporter textfile collector, a tail -f) never sees a half-written report, and a
 /// run that fails leaves the previous report intact. The temporary file is removed if commit()
-/// is never reached.
+/// is never reached. A path that is not a regular file (/dev/stdout, a FIFO) is written in place.
 class atomic_output {
  public:
   /// Opens the temporary file; `error` says why when it cannot (then the stream is not usable).

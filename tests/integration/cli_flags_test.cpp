@@ -1,5 +1,6 @@
 // The command line as an SRE uses it: flags that never eat targets, values passed verbatim,
 // numbers validated, flags over file defaults, atomic -o, streamed NDJSON, our own wording.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -126,6 +127,11 @@ TEST_F(cli_flags, output_file_is_replaced_atomically_and_kept_when_a_run_fails) 
   EXPECT_EQ(slurp(out), "previous report\n");
   run.join();
   EXPECT_THAT(slurp(out), HasSubstr("probe_success{"));
+  // A device is written in place, never replaced by a renamed file.
+  EXPECT_EQ(cli({"check", "-o", "/dev/null", fleet_.url(0)}).exit_code, 0);
+  struct stat null_device{};
+  ASSERT_EQ(::stat("/dev/null", &null_device), 0);
+  EXPECT_TRUE(S_ISCHR(null_device.st_mode));
   // `-o -` is standard output.
   EXPECT_THAT(cli({"check", "-o", "-", "--format", "prometheus", fleet_.url(0)}).out,
               HasSubstr("probe_success{"));
