@@ -15,7 +15,7 @@ namespace fleetcheck::cli {
 atomic_output::atomic_output(std::string path, std::string& error) : path_(std::move(path)) {
   // A device, FIFO or socket (-o /dev/stdout, a named pipe) is written in place: renaming a file
   // over it would replace the device itself.
-  struct stat existing{};
+  struct stat existing {};
   if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
     out_.open(path_, std::ios::binary);
     if (!out_) error = std::strerror(errno);

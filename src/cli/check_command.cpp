@@ -1,6 +1,7 @@
 #include "fleetcheck/cli/check_command.hpp"
 
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,31 +24,34 @@
 namespace fleetcheck::cli {
 namespace {
 
+/// Columns of the terminal the table goes to; 0 (no limit) for files, pipes and --wide.
+std::size_t table_width(const check_options& o, const std::ostream& sink, const std::ostream& out) {
+  if (o.wide || &sink != &out || ::isatty(STDOUT_FILENO) != 1) return 0;
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) return std::strtoul(columns, nullptr, 10);
+  return 0;
+}
+
 /// Writes the whole report in the chosen format. NDJSON lines already streamed are skipped.
 void write_report(std::ostream& sink, const check_plan& p, const engine::run_report& result,
                   const std::vector<bool>& streamed, const check_options& options,
                   const std::ostream& out) {
   const report::fleet_view view{p.targets, result.results, result.summary};
-  switch (p.format) {
-    case report::format::table: {
-      const bool colour = &sink == &out && !options.no_colour &&
-                          std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO) == 1;
-      report::render_table(sink, view, report::table_options{colour});
-      break;
-    }
-    case report::format::json:
-      report::render_json(sink, view);
-      break;
-    case report::format::ndjson:
-      for (std::size_t i = 0; i < result.results.size(); ++i) {
-        if (!streamed[i]) report::write_ndjson_result(sink, p.targets[i], result.results[i]);
+  const report::render_options shown{options.only_failed, options.quiet};
+  if (p.format == report::format::ndjson) {
+    for (std::size_t i = 0; i < result.results.size(); ++i) {
+      if (!streamed[i] && report::shows(shown, result.results[i])) {
+        report::write_ndjson_result(sink, p.targets[i], result.results[i]);
       }
-      report::write_ndjson_summary(sink, view);
-      break;
-    case report::format::prometheus:
-      report::render_prometheus(sink, view);
-      break;
+    }
+    report::write_ndjson_summary(sink, view);
+    return;
   }
+  const bool colour = &sink == &out && !options.no_colour && std::getenv("NO_COLOR") == nullptr &&
+                      ::isatty(STDOUT_FILENO) == 1;
+  report::render(sink, p.format, view, shown,
+                 report::table_options{colour, table_width(options, sink, out)});
 }
 
 bool show_progress(const check_options& o) {
@@ -117,9 +121,10 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   std::vector<bool> streamed(p.targets.size(), false);
   if (p.format == report::format::ndjson) {
     p.run.on_result = [&](std::size_t index, const core::probe_result& r) {
+      streamed[index] = true;  // handled: written now, or left out by --only-failed
+      if (!report::shows(report::render_options{options.only_failed, options.quiet}, r)) return;
       report::write_ndjson_result(sink, p.targets[index], r);
       sink.flush();
-      streamed[index] = true;
     };
   }
   const unsigned threads = p.threads != 0 ? p.threads : engine::automatic_threads(p.targets.size());

@@ -1,9 +1,8 @@
-#include <chrono>
-#include <ctime>
-
 #include <nlohmann/json.hpp>
 
+#include "fleetcheck/report/latency.hpp"
 #include "fleetcheck/report/report.hpp"
+#include "fleetcheck/report/timestamps.hpp"
 
 namespace fleetcheck::report {
 namespace {
@@ -15,20 +14,24 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string iso8601(std::int64_t unix_seconds) {
-  const auto t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
+json latency_json(std::span<const core::probe_result> results) {
+  const auto latency = healthy_latency(results);
+  if (!latency) return nullptr;
+  return json{
+      {"p50", latency->p50}, {"p90", latency->p90}, {"p99", latency->p99}, {"max", latency->max}};
 }
 
+// docs/report-schema.json describes every field; a change here is a change there.
 json summary_json(const fleet_view& fleet) {
   const auto t = count(fleet.results);
   return json{
+      {"schema_version", json_schema_version},
+      {"started_at", iso8601_utc_ms(fleet.summary.started_at)},
       {"total", t.total},
       {"healthy", t.healthy},
+      {"failed", t.failed()},
+      // Deprecated alias of `failed`, kept for the scripts that read it: it clashes with
+      // by_outcome.unhealthy, which counts the outcome `unhealthy` only.
       {"unhealthy", t.failed()},
       {"by_outcome",
        {{"healthy", t.healthy},
@@ -39,6 +42,7 @@ json summary_json(const fleet_view& fleet) {
       {"elapsed_seconds", fleet.summary.elapsed_seconds},
       {"deadline_exceeded", fleet.summary.deadline_exceeded},
       {"interrupted", fleet.summary.interrupted},
+      {"latency_seconds", latency_json(fleet.results)},
   };
 }
 
@@ -68,7 +72,7 @@ json result_json(const core::target& t, const core::probe_result& r) {
   if (!t.group.empty()) out["group"] = t.group;
   if (r.redirects > 0) out["redirects"] = r.redirects;
   if (r.cert_expires_at) {
-    out["cert_expires_at"] = iso8601(*r.cert_expires_at);
+    out["cert_expires_at"] = iso8601_utc(*r.cert_expires_at);
     out["tls_resumed"] = r.tls_resumed;
   }
   return out;
@@ -77,10 +81,13 @@ json result_json(const core::target& t, const core::probe_result& r) {
 }  // namespace
 
 // Streamed one result at a time, so that 100,000 results never sit in memory as one JSON tree.
-void render_json(std::ostream& out, const fleet_view& fleet) {
+void render_json(std::ostream& out, const fleet_view& fleet, const render_options& options) {
   out << "{\"summary\":" << dump(summary_json(fleet)) << ",\n\"results\":[";
+  bool first = true;
   for (std::size_t i = 0; i < fleet.results.size(); ++i) {
-    out << (i == 0 ? "\n" : ",\n") << dump(result_json(fleet.targets[i], fleet.results[i]));
+    if (!shows(options, fleet.results[i])) continue;
+    out << (first ? "\n" : ",\n") << dump(result_json(fleet.targets[i], fleet.results[i]));
+    first = false;
   }
   out << "\n]}\n";
 }
@@ -93,9 +100,10 @@ void write_ndjson_summary(std::ostream& out, const fleet_view& fleet) {
   out << dump(json{{"summary", summary_json(fleet)}}) << '\n';
 }
 
-void render_ndjson(std::ostream& out, const fleet_view& fleet) {
+void render_ndjson(std::ostream& out, const fleet_view& fleet, const render_options& options) {
   for (std::size_t i = 0; i < fleet.results.size(); ++i) {
-    write_ndjson_result(out, fleet.targets[i], fleet.results[i]);
+    if (shows(options, fleet.results[i]))
+      write_ndjson_result(out, fleet.targets[i], fleet.results[i]);
   }
   write_ndjson_summary(out, fleet);
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetcheck/report/latency.hpp"
 #include "fleetcheck/report/prometheus.hpp"
 #include "fleetcheck/report/report.hpp"
 #include "fleetcheck/report/text.hpp"
@@ -116,6 +117,28 @@ void render_prometheus(std::ostream& os, const fleet_view& fleet) {
   out.family("fleetcheck_run_deadline_exceeded", "gauge",
              "1 if the global deadline cut the run short.");
   out.sample("fleetcheck_run_deadline_exceeded", "", fleet.summary.deadline_exceeded ? 1 : 0);
+
+  // The summary type, not a gauge with a quantile label: Prometheus reserves `quantile` for
+  // summaries, and `promtool check metrics` rejects it on anything else. The values are exact
+  // nearest-rank percentiles over this run's healthy checks (quantile="1" is the maximum), and
+  // _sum and _count are this run's too, not totals since a process started: read them as
+  // gauges. No healthy check: no quantile samples, and _count 0.
+  out.family("fleetcheck_run_latency_seconds", "summary",
+             "Duration of this run's healthy checks by quantile (nearest rank; 1 = max).");
+  if (const auto latency = healthy_latency(fleet.results)) {
+    const std::pair<std::string_view, double> quantiles[] = {
+        {"0.5", latency->p50}, {"0.9", latency->p90}, {"0.99", latency->p99}, {"1", latency->max}};
+    for (const auto& [quantile, seconds] : quantiles) {
+      out.sample("fleetcheck_run_latency_seconds", prometheus_writer::label("quantile", quantile),
+                 seconds);
+    }
+  }
+  double sum = 0;
+  for (const auto& r : fleet.results) {
+    if (r.outcome == core::outcome::healthy) sum += r.duration_seconds;
+  }
+  out.sample("fleetcheck_run_latency_seconds_sum", "", sum);
+  out.sample("fleetcheck_run_latency_seconds_count", "", static_cast<double>(t.healthy));
 }
 
 }  // namespace fleetcheck::report

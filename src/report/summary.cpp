@@ -40,8 +40,9 @@ core::expected<format> parse_format(std::string_view name) {
   if (name == "json") return format::json;
   if (name == "ndjson") return format::ndjson;
   if (name == "prometheus") return format::prometheus;
+  if (name == "junit") return format::junit;
   return core::unexpected{"unknown format '" + std::string(name) +
-                          "': use table, json, ndjson or prometheus"};
+                          "': use table, json, ndjson, prometheus or junit"};
 }
 
 }  // namespace fleetcheck::report

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "fleetcheck/report/latency.hpp"
 #include "fleetcheck/report/report.hpp"
 #include "fleetcheck/report/text.hpp"
 
@@ -50,62 +51,54 @@ std::string human_seconds(double s) {
   return fmt::format("{:.3f}s", s);
 }
 
-}  // namespace
+/// `text` padded with spaces to `columns`: by code points, the unit shorten() cuts in, so that
+/// names and URLs in any script stay aligned the same way they are cut.
+std::string pad(std::string text, std::size_t columns) {
+  const auto w = display_width(text);
+  if (w < columns) text.append(columns - w, ' ');
+  return text;
+}
 
-void render_table(std::ostream& out, const fleet_view& fleet, const table_options& options) {
-  const auto& results = fleet.results;
-  std::vector<std::size_t> order(results.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return rank(results[a].outcome) < rank(results[b].outcome);
-  });
-
-  const bool show_url = std::any_of(fleet.targets.begin(), fleet.targets.end(),
-                                    [](const core::target& t) { return t.name != t.url; });
-  struct row {
-    std::string name, url, result, http, time, detail;
-    core::outcome outcome;
-  };
-  std::vector<row> rows;
-  rows.reserve(order.size());
-  const std::int64_t now = std::time(nullptr);
-  row header{"TARGET", "URL", "RESULT", "HTTP", "TIME", "DETAIL", core::outcome::healthy};
-  std::size_t w_name = header.name.size(), w_url = header.url.size(), w_result = 9, w_http = 4,
-              w_time = header.time.size();
-  for (const auto i : order) {
-    const auto& r = results[i];
-    const auto& t = fleet.targets[i];
-    std::string detail = r.error;
-    if (r.cert_expires_at) {
-      const auto days = (*r.cert_expires_at - now) / 86400;
-      detail = fmt::format("{}{}cert {} {}d", detail, detail.empty() ? "" : "; ",
-                           days < 0 ? "expired" : "expires in", days < 0 ? -days : days);
-    }
-    rows.push_back(row{printable(t.name), printable(t.url), std::string(core::to_string(r.outcome)),
-                       r.http_status > 0 ? std::to_string(r.http_status) : "-",
-                       human_seconds(r.duration_seconds), printable(detail), r.outcome});
-    w_name = std::max(w_name, rows.back().name.size());
-    w_url = std::max(w_url, rows.back().url.size());
-    w_time = std::max(w_time, rows.back().time.size());
+std::string detail_of(const core::probe_result& r, std::int64_t now) {
+  std::string detail = r.error;
+  const auto add = [&](const std::string& part) { detail += (detail.empty() ? "" : "; ") + part; };
+  // A retry that rescued a check is worth knowing: the service is flaky, not down.
+  if (r.outcome == core::outcome::healthy && r.attempts > 1) {
+    add(fmt::format("healthy after {} attempts", r.attempts));
   }
+  if (r.cert_expires_at) {
+    const auto days = (*r.cert_expires_at - now) / 86400;
+    add(fmt::format("cert {} {}d", days < 0 ? "expired" : "expires in", days < 0 ? -days : days));
+  }
+  return printable(detail);
+}
 
-  const auto print = [&](const row& x, bool is_header) {
-    std::string line = fmt::format("{:<{}}  ", x.name, w_name);
-    if (show_url) line += fmt::format("{:<{}}  ", x.url, w_url);
-    const auto result = fmt::format("{:<{}}", x.result, w_result);
-    if (options.colour && !is_header) {
-      line += fmt::format("{}{}\033[0m", colour_of(x.outcome), result);
-    } else {
-      line += result;
-    }
-    line += fmt::format("  {:>{}}  {:>{}}  {}", x.http, w_http, x.time, w_time, x.detail);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  };
-  print(header, true);
-  for (const auto& x : rows) print(x, false);
+struct row {
+  std::string name, url, result, http, time, detail;
+  core::outcome outcome;
+};
 
-  const auto t = count(fleet.results);
+/// Widths of the URL and DETAIL columns so that rows fit in `width` columns; the other columns
+/// keep theirs. URL gives way first, down to half of what is left, since its host (kept) says more
+/// than its path; DETAIL gets the rest.
+void fit(std::size_t width, std::size_t fixed, bool show_url, std::size_t& w_url,
+         std::size_t& w_detail) {
+  const std::size_t room = width > fixed ? width - fixed : 0;
+  if (!show_url) {
+    w_detail = std::min(w_detail, room);
+    return;
+  }
+  const std::size_t least = std::min<std::size_t>(w_url, 8);  // a URL column still worth showing
+  if (w_url + 2 + w_detail <= room) return;
+  const std::size_t url_room = room > 2 ? room - 2 : 0;  // two spaces separate URL and DETAIL
+  const std::size_t spare = url_room > w_detail ? url_room - w_detail : 0;
+  w_url = std::max(least, std::min(w_url, std::max(url_room / 2, spare)));
+  w_detail = url_room > w_url ? url_room - w_url : 0;
+}
+
+std::vector<std::string> summary_lines(const fleet_view& fleet) {
+  const auto& results = fleet.results;
+  const auto t = count(results);
   std::string breakdown;
   const auto add = [&](std::size_t n, std::string_view what) {
     if (n == 0) return;
@@ -125,12 +118,82 @@ void render_table(std::ostream& out, const fleet_view& fleet, const table_option
                     printable(fleet.targets[static_cast<std::size_t>(slow - results.begin())].name),
                     human_seconds(slow->duration_seconds));
   }
-  out << fmt::format("\nchecked {} targets: {} healthy, {} failed{} in {}{}{}\n", t.total,
-                     t.healthy, t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
-                     human_seconds(fleet.summary.elapsed_seconds), slowest,
-                     fleet.summary.interrupted         ? " — interrupted"
-                     : fleet.summary.deadline_exceeded ? " — deadline exceeded"
-                                                       : "");
+  std::vector<std::string> lines{fmt::format(
+      "checked {} target{}: {} healthy, {} failed{} in {}{}{}", t.total, t.total == 1 ? "" : "s",
+      t.healthy, t.failed(), breakdown.empty() ? "" : " (" + breakdown + ")",
+      human_seconds(fleet.summary.elapsed_seconds), slowest,
+      fleet.summary.interrupted         ? " — interrupted"
+      : fleet.summary.deadline_exceeded ? " — deadline exceeded"
+                                        : "")};
+  if (const auto l = healthy_latency(results)) {
+    lines.push_back(fmt::format("latency of healthy checks: p50 {}, p90 {}, p99 {}, max {}",
+                                human_seconds(l->p50), human_seconds(l->p90), human_seconds(l->p99),
+                                human_seconds(l->max)));
+  }
+  return lines;
+}
+
+}  // namespace
+
+void render_table(std::ostream& out, const fleet_view& fleet, const table_options& table,
+                  const render_options& options) {
+  const auto& results = fleet.results;
+  std::vector<std::size_t> order;
+  if (!options.quiet) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (shows(options, results[i])) order.push_back(i);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return rank(results[a].outcome) < rank(results[b].outcome);
+  });
+
+  const bool show_url = std::any_of(order.begin(), order.end(), [&](std::size_t i) {
+    return fleet.targets[i].name != fleet.targets[i].url;
+  });
+  std::vector<row> rows;
+  rows.reserve(order.size());
+  const std::int64_t now = std::time(nullptr);
+  const row header{"TARGET", "URL", "RESULT", "HTTP", "TIME", "DETAIL", core::outcome::healthy};
+  std::size_t w_name = header.name.size(), w_url = header.url.size(), w_time = header.time.size(),
+              w_detail = header.detail.size();
+  const std::size_t w_result = 9, w_http = 4;
+  for (const auto i : order) {
+    const auto& r = results[i];
+    const auto& t = fleet.targets[i];
+    rows.push_back(row{printable(t.name), printable(t.url), std::string(core::to_string(r.outcome)),
+                       r.http_status > 0 ? std::to_string(r.http_status) : "-",
+                       human_seconds(r.duration_seconds), detail_of(r, now), r.outcome});
+    w_name = std::max(w_name, display_width(rows.back().name));
+    w_url = std::max(w_url, display_width(rows.back().url));
+    w_time = std::max(w_time, rows.back().time.size());
+    w_detail = std::max(w_detail, display_width(rows.back().detail));
+  }
+  if (table.width > 0) {
+    const std::size_t fixed = w_name + 2 + w_result + 2 + w_http + 2 + w_time + 2;
+    fit(table.width, fixed, show_url, w_url, w_detail);
+  }
+
+  const auto print = [&](const row& x, bool is_header) {
+    std::string line = pad(x.name, w_name) + "  ";
+    if (show_url) line += pad(shorten(x.url, w_url), w_url) + "  ";
+    const auto result = fmt::format("{:<{}}", x.result, w_result);
+    if (table.colour && !is_header) {
+      line += fmt::format("{}{}\033[0m", colour_of(x.outcome), result);
+    } else {
+      line += result;
+    }
+    line += fmt::format("  {:>{}}  {:>{}}  {}", x.http, w_http, x.time, w_time,
+                        shorten(x.detail, w_detail));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  };
+  if (!rows.empty()) {
+    print(header, true);
+    for (const auto& x : rows) print(x, false);
+    out << '\n';
+  }
+  for (const auto& line : summary_lines(fleet)) out << line << '\n';
 }
 
 }  // namespace fleetcheck::report

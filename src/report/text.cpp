@@ -70,4 +70,77 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::size_t display_width(std::string_view text) {
+  std::size_t columns = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++columns;  // not a continuation byte
+  }
+  return columns;
+}
+
+std::string shorten(std::string_view text, std::size_t columns) {
+  if (display_width(text) <= columns) return std::string(text);
+  if (columns == 0) return {};
+  // Keep columns - 1 code points, then the ellipsis: cut only between code points.
+  std::size_t kept = 0, end = 0;
+  while (end < text.size()) {
+    const auto n = utf8_sequence(text.substr(end));
+    if (kept == columns - 1) break;
+    end += n == 0 ? 1 : n;
+    ++kept;
+  }
+  return std::string(text.substr(0, end)) + "\xE2\x80\xA6";
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const auto n = utf8_sequence(text);
+    const auto c = static_cast<unsigned char>(text[0]);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      text.remove_prefix(1);
+      continue;
+    }
+    if (n == 1) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&apos;";
+          break;
+        case '\t':
+          out += "&#9;";
+          break;
+        case '\n':
+          out += "&#10;";
+          break;
+        case '\r':
+          out += "&#13;";
+          break;
+        default:
+          // XML 1.0's Char excludes the other C0 controls, even as &#N; references.
+          out += c < 0x20 ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+      }
+    } else if (text.substr(0, 3) == "\xEF\xBF\xBE" || text.substr(0, 3) == "\xEF\xBF\xBF") {
+      out += "\xEF\xBF\xBD";  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters
+    } else {
+      out.append(text.substr(0, n));
+    }
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
 }  // namespace fleetcheck::report

@@ -32,8 +32,8 @@ class scripted_stream {
           std::size_t n = 0;
           while (next_ < chunks_.size() && chunks_[next_].empty()) ++next_;
           if (next_ < chunks_.size()) {
-            n = boost::asio::buffer_copy(buffers, boost::asio::buffer(chunks_[next_].data(),
-                                                                      chunks_[next_].size()));
+            n = boost::asio::buffer_copy(
+                buffers, boost::asio::buffer(chunks_[next_].data(), chunks_[next_].size()));
             chunks_[next_].remove_prefix(n);
           } else if (boost::asio::buffer_size(buffers) > 0) {
             ec = truncated_ ? boost::system::error_code(boost::asio::ssl::error::stream_truncated)

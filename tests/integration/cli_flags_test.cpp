@@ -129,7 +129,7 @@ TEST_F(cli_flags, output_file_is_replaced_atomically_and_kept_when_a_run_fails) 
   EXPECT_THAT(slurp(out), HasSubstr("probe_success{"));
   // A device is written in place, never replaced by a renamed file.
   EXPECT_EQ(cli({"check", "-o", "/dev/null", fleet_.url(0)}).exit_code, 0);
-  struct stat null_device{};
+  struct stat null_device {};
   ASSERT_EQ(::stat("/dev/null", &null_device), 0);
   EXPECT_TRUE(S_ISCHR(null_device.st_mode));
   // `-o -` is standard output.
@@ -178,4 +178,21 @@ TEST_F(cli_flags, group_selects_targets_and_an_unknown_group_is_an_error) {
   EXPECT_EQ(doc["results"][0]["name"], "b");
   EXPECT_THAT(cli({"check", "-c", file, "--group", "nope"}).err,
               HasSubstr("--group nope: no target is in that group (groups: core, edge)"));
+}
+
+TEST_F(cli_flags, only_failed_quiet_and_junit_from_the_command_line) {
+  const auto bad = fleet_.url(1) + "?status=503";
+  const auto failed = cli({"check", "--format", "json", "--only-failed", fleet_.url(0), bad});
+  EXPECT_EQ(failed.exit_code, 1);
+  const auto doc = nlohmann::json::parse(failed.out);
+  ASSERT_EQ(doc["results"].size(), 1u);
+  EXPECT_EQ(doc["results"][0]["http_status"], 503);
+  EXPECT_EQ(doc["summary"]["total"], 2) << "the summary still counts every target";
+  const auto quiet = cli({"check", "-q", fleet_.url(0), bad});
+  EXPECT_EQ(quiet.out.find("TARGET"), std::string::npos);
+  EXPECT_THAT(quiet.out, HasSubstr("checked 2 targets: 1 healthy, 1 failed"));
+  const auto junit = cli({"check", "--format", "junit", fleet_.url(0), bad});
+  EXPECT_THAT(junit.out, HasSubstr("<testsuites name=\"fleetcheck\" tests=\"2\" failures=\"1\""));
+  const auto streamed = cli({"check", "--format", "ndjson", "--only-failed", fleet_.url(0), bad});
+  EXPECT_EQ(std::count(streamed.out.begin(), streamed.out.end(), '\n'), 2) << streamed.out;
 }

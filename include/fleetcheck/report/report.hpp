@@ -30,22 +30,52 @@ tally count(std::span<const core::probe_result> results);
 /// 0 when every target is healthy, 1 otherwise (2 is the CLI's, for bad input).
 int exit_code(std::span<const core::probe_result> results);
 
-enum class format { table, json, ndjson, prometheus };
-/// Parses "table", "json", "ndjson", "prometheus".
+enum class format { table, json, ndjson, prometheus, junit };
+/// Parses "table", "json", "ndjson", "prometheus", "junit".
 core::expected<format> parse_format(std::string_view name);
+
+/// The version of the JSON report's shape (`summary.schema_version`, docs/report-schema.json).
+/// Adding a field keeps it; renaming, removing or retyping one raises it.
+inline constexpr int json_schema_version = 1;
 
 struct table_options {
   bool colour = false;
+  /// Display columns each row must fit in (the terminal's width); 0 = unlimited. URL and DETAIL
+  /// cells are shortened with "…" to fit; TARGET, RESULT, HTTP and TIME are never cut.
+  std::size_t width = 0;
 };
+
+/// What a report includes, in every format. The summary (counts, latency) always covers every
+/// target, whatever rows are left out.
+struct render_options {
+  /// Rows of non-healthy targets only: table, json, ndjson and junit. Prometheus ignores it: a
+  /// series that comes and goes with health would break `probe_success == 0` alerts.
+  bool only_failed = false;
+  /// Table: the summary lines only. The machine-readable formats ignore it.
+  bool quiet = false;
+};
+
+/// Whether `r` gets a row (a table row, a JSON result, an NDJSON line, a JUnit testcase) under
+/// `options`. For a caller that streams rows itself with write_ndjson_result.
+bool shows(const render_options& options, const core::probe_result& r);
+
+/// The whole report in format `f`: the one call for a caller that does not stream. `table` is
+/// read by format::table only.
+void render(std::ostream& out, format f, const fleet_view& fleet,
+            const render_options& options = {}, const table_options& table = {});
 
 /// Every renderer accepts arbitrary bytes in names, URLs and messages (what a server sent is
 /// quoted in them): the table escapes control characters and invalid UTF-8 as \xNN, JSON replaces
-/// invalid UTF-8 with U+FFFD, Prometheus escapes labels as its text format requires. None throws
-/// for any input; only the stream can fail (check it after).
-void render_table(std::ostream& out, const fleet_view& fleet, const table_options& options);
-void render_json(std::ostream& out, const fleet_view& fleet);
-void render_ndjson(std::ostream& out, const fleet_view& fleet);
+/// invalid UTF-8 with U+FFFD, Prometheus escapes labels as its text format requires, JUnit makes
+/// every string valid XML 1.0 (see xml_escape). None throws for any input; only the stream can
+/// fail (check it after).
+void render_table(std::ostream& out, const fleet_view& fleet, const table_options& table,
+                  const render_options& options = {});
+void render_json(std::ostream& out, const fleet_view& fleet, const render_options& options = {});
+void render_ndjson(std::ostream& out, const fleet_view& fleet, const render_options& options = {});
 void render_prometheus(std::ostream& out, const fleet_view& fleet);
+/// JUnit XML as Jenkins, GitLab and GitHub test reporters read it: one testcase per target.
+void render_junit(std::ostream& out, const fleet_view& fleet, const render_options& options = {});
 
 /// NDJSON in pieces, for streaming as checks finish: one line per result, then the summary line.
 void write_ndjson_result(std::ostream& out, const core::target& t, const core::probe_result& r);

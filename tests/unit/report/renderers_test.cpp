@@ -9,6 +9,7 @@
 
 using namespace fleetcheck;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -79,7 +80,13 @@ TEST(json_renderer, follows_the_documented_schema) {
   const auto doc = nlohmann::json::parse(out.str());
   EXPECT_EQ(doc["summary"]["total"], 4);
   EXPECT_EQ(doc["summary"]["healthy"], 1);
-  EXPECT_EQ(doc["summary"]["unhealthy"], 3);
+  EXPECT_EQ(doc["summary"]["failed"], 3);
+  EXPECT_EQ(doc["summary"]["unhealthy"], 3) << "deprecated alias of failed";
+  EXPECT_EQ(doc["summary"]["by_outcome"]["unhealthy"], 1);
+  EXPECT_EQ(doc["summary"]["schema_version"], 1);
+  EXPECT_THAT(
+      doc["summary"]["started_at"].get<std::string>(),
+      ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z"));
   EXPECT_EQ(doc["summary"]["deadline_exceeded"], false);
   EXPECT_DOUBLE_EQ(doc["summary"]["elapsed_seconds"].get<double>(), 2.001);
   ASSERT_EQ(doc["results"].size(), 4u);
@@ -165,7 +172,8 @@ TEST(renderers, accept_any_bytes_in_every_format) {
   EXPECT_THAT(table_out.str(), HasSubstr("bra\\nvo\\t\\xff"));
   EXPECT_THAT(table_out.str(), HasSubstr("Service \\xffUnavailable\\x01"));
   const auto table_text = table_out.str();
-  EXPECT_EQ(std::count(table_text.begin(), table_text.end(), '\n'), 4 + 1 + 2);
+  // Header, 4 rows, a blank line, the summary and the latency line.
+  EXPECT_EQ(std::count(table_text.begin(), table_text.end(), '\n'), 1 + 4 + 1 + 2);
   EXPECT_THAT(prom_out.str(), HasSubstr("target=\"bra\\nvo\t\xef\xbf\xbd\""));
 }
 
@@ -179,4 +187,42 @@ TEST(json_renderer, names_the_failure_kind_and_phase) {
   EXPECT_EQ(doc["results"][2]["failure"], "timeout");
   EXPECT_EQ(doc["results"][2]["failed_phase"], "first_byte");
   EXPECT_TRUE(doc["results"][0]["failure"].is_null());
+}
+
+TEST(render, dispatches_to_the_chosen_format_with_its_options) {
+  sample s;
+  report::render_options only_failed;
+  only_failed.only_failed = true;
+  const auto rendered = [&](report::format f, const report::render_options& options) {
+    std::ostringstream out;
+    report::render(out, f, s.view(), options, {});
+    return out.str();
+  };
+  std::ostringstream table_out;
+  report::render_table(table_out, s.view(), {}, only_failed);
+  EXPECT_EQ(rendered(report::format::table, only_failed), table_out.str());
+  EXPECT_THAT(rendered(report::format::table, only_failed), Not(HasSubstr("alpha")));
+  const auto json = nlohmann::json::parse(rendered(report::format::json, only_failed));
+  EXPECT_EQ(json["results"].size(), 3u);
+  EXPECT_EQ(json["summary"]["total"], 4);
+  const auto ndjson = rendered(report::format::ndjson, only_failed);
+  EXPECT_EQ(std::count(ndjson.begin(), ndjson.end(), '\n'), 3 + 1);
+  EXPECT_THAT(rendered(report::format::prometheus, only_failed),
+              HasSubstr("probe_success{target=\"alpha\""))
+      << "every series, always";
+  EXPECT_THAT(rendered(report::format::junit, only_failed), HasSubstr("<testsuites"));
+  EXPECT_THAT(rendered(report::format::junit, only_failed), Not(HasSubstr("\"alpha\"")));
+}
+
+TEST(render, shows_every_row_unless_only_failed) {
+  core::probe_result healthy;
+  healthy.outcome = core::outcome::healthy;
+  core::probe_result failed;
+  failed.outcome = core::outcome::deadline;
+  EXPECT_TRUE(report::shows({}, healthy));
+  EXPECT_TRUE(report::shows({}, failed));
+  report::render_options only_failed;
+  only_failed.only_failed = true;
+  EXPECT_FALSE(report::shows(only_failed, healthy));
+  EXPECT_TRUE(report::shows(only_failed, failed));
 }
