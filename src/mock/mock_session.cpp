@@ -201,7 +201,14 @@ asio::awaitable<after_fault> serve_requests(Stream& socket, const service_behavi
       res.body() =
           p.status >= 200 && p.status < 300 ? R"({"status":"ok"})" : R"({"status":"down"})";
     }
-    res.prepare_payload();
+    // 1xx, 204 and 304 have no body and no Content-Length (RFC 9110); Beast's prepare_payload
+    // throws for them when a body is set, which used to drop the connection without an answer.
+    const auto code = res.result_int();
+    if (code < 200 || code == 204 || code == 304) {
+      res.body().clear();
+    } else {
+      res.prepare_payload();
+    }
     const bool keep_alive = res.keep_alive();
     auto [write_error, written] = co_await http::async_write(socket, res, net::use_nothrow);
     if (write_error) co_return after_fault::done;
