@@ -15,13 +15,13 @@ if(FLEETCHECK_SANITIZE MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
   # about TSan's coverage, not our code.
   target_compile_options(fleetcheck_options INTERFACE -Wno-tsan)
 endif()
-if(FLEETCHECK_SANITIZE MATCHES "undefined" AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-  # Clang 14's -fsanitize=function cannot compile C++20 coroutines ("Cannot represent a difference
-  # across sections"); the other UBSan checks stay on.
-  target_compile_options(fleetcheck_options INTERFACE -fno-sanitize=function)
-endif()
 if(FLEETCHECK_SANITIZE)
   target_compile_options(fleetcheck_options INTERFACE -fsanitize=${FLEETCHECK_SANITIZE}
                                                       -fno-omit-frame-pointer)
   target_link_options(fleetcheck_options INTERFACE -fsanitize=${FLEETCHECK_SANITIZE})
+endif()
+if(FLEETCHECK_SANITIZE MATCHES "undefined" AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  # Clang 14's -fsanitize=function cannot compile C++20 coroutines ("Cannot represent a difference
+  # across sections"); the other UBSan checks stay on.
+  target_compile_options(fleetcheck_options INTERFACE -fno-sanitize=function)
 endif()

@@ -1,4 +1,5 @@
-// fleetcheck-mock: a mock fleet of HTTP services with configurable latency and faults.
+// fleetcheck-mock: a mock fleet of HTTP services with configurable latency and faults (or of
+// redis-like TCP services, --protocol).
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -34,14 +35,23 @@ int main(int argc, char** argv) {
   app.add_option("--host", o.host, "Address to listen on (default 127.0.0.1)");
   app.add_option("--delay", delay, "Latency of each answer (default 200ms)");
   app.add_option("--jitter", jitter, "Adds up to this much random latency (default 0s)");
-  app.add_option("--fail-rate", o.rates.fail, "Fraction of services answering --fail-status");
   app.add_option("--fail-status", o.fail_status, "Status of failing services (default 503)");
-  app.add_option("--hang-rate", o.rates.hang, "Fraction of services that never answer");
-  app.add_option("--reset-rate", o.rates.reset, "Fraction of services that reset the connection");
-  app.add_option("--garbage-rate", o.rates.garbage,
-                 "Fraction of services answering non-HTTP bytes");
-  app.add_option("--big-rate", o.rates.big, "Fraction of services answering a 10 MiB body");
-  app.add_option("--slow-rate", o.rates.slow, "Fraction of services dripping one byte per 100 ms");
+  // One --<fault>-rate per fault, straight from the catalog, so that a new fault gets its flag.
+  for (const auto& f : fleetcheck::mock::fault_catalog()) {
+    if (f.rate == nullptr) continue;
+    app.add_option(fmt::format("--{}-rate", f.name), o.rates.*f.rate,
+                   fmt::format("Fraction of services that {}", f.help));
+  }
+  bool chaos = false;
+  app.add_option("--chaos-rate", o.rates.chaos,
+                 "Fraction of services given every fault in turn, in equal shares");
+  app.add_flag("--chaos", chaos, "Shorthand for --chaos-rate 0.3");
+  std::string protocol = "http";
+  app.add_option("--protocol", protocol,
+                 "What the services speak: http; redis-ok (raw TCP, inline commands: PING -> "
+                 "+PONG, keeps the connection); redis-noauth (every command -> -NOAUTH "
+                 "Authentication required., keeps the connection, like redis with requirepass)")
+      ->check(CLI::IsMember({"http", "redis-ok", "redis-noauth"}));
   app.add_option("--seed", o.seed, "Seed for which services misbehave (default 1)");
   app.add_option("--threads", o.threads, "Event-loop threads (default: one per core)");
   app.add_option("--manifest", manifest, "Write the fleet as a fleetcheck config to FILE");
@@ -50,6 +60,11 @@ int main(int argc, char** argv) {
   app.add_option("--key", o.key_file, "PEM private key for --tls");
   app.add_option("--client-ca", o.client_ca_file,
                  "With --tls: require client certificates from this CA");
+  app.footer(fmt::format(
+      "Per request, GET /health?delay=D&status=N&fault=F overrides the service; F is one of: {}.\n"
+      "huge-headers pads to ?header_bytes=N (default 12288). Faults that act at accept (close, "
+      "accept-no-read, tls-stall) act once the request is read when asked per request.",
+      fleetcheck::mock::fault_names()));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +93,8 @@ int main(int argc, char** argv) {
     std::cerr << "fleetcheck-mock: --jitter: " << e.what() << '\n';
     return 2;
   }
+  if (chaos && o.rates.chaos == 0) o.rates.chaos = 0.3;
+  o.protocol = *fleetcheck::mock::parse_protocol(protocol);
   fleetcheck::core::raise_open_file_limit();
   try {
     fleetcheck::mock::mock_fleet fleet(o);

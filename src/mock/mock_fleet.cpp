@@ -1,5 +1,6 @@
 #include "fleetcheck/mock/mock_fleet.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <thread>
@@ -61,6 +62,14 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
                                             s.options.services, s.options.base_port));
   }
   s.faults = assign_faults(s.options.services, s.options.rates, s.options.seed);
+  if (s.options.protocol != protocol::http) {
+    // The faults are HTTP's (and TLS's); a line-protocol service has its own ways to fail.
+    const auto name = to_string(s.options.protocol);
+    if (s.options.tls) throw std::invalid_argument(fmt::format("--protocol {} has no --tls", name));
+    if (std::any_of(s.faults.begin(), s.faults.end(), [](fault f) { return f != fault::none; })) {
+      throw std::invalid_argument(fmt::format("--protocol {} has no fault rates", name));
+    }
+  }
   if (s.options.tls) {
     if (s.options.cert_file.empty() || s.options.key_file.empty()) {
       throw std::invalid_argument("--tls needs --cert and --key");
@@ -160,6 +169,9 @@ std::uint64_t mock_fleet::requests_served() const {
 std::string mock_fleet::url(std::size_t service) const {
   const auto& host = impl_->options.host;
   const bool ipv6 = host.find(':') != std::string::npos;
+  if (impl_->options.protocol != protocol::http) {
+    return fmt::format("tcp://{}:{}", ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
+  }
   return fmt::format("{}://{}:{}/health", impl_->options.tls ? "https" : "http",
                      ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
 }
@@ -172,6 +184,8 @@ std::string mock_fleet::manifest() const {
       s.options.jitter.count() > 0 ? " + jitter " + core::format_duration(s.options.jitter) : "");
   for (std::size_t i = 0; i < s.ports.size(); ++i) {
     out += fmt::format("  - name: svc-{:04}\n    url: {}\n", i, url(i));
+    if (s.options.protocol != protocol::http)
+      out += "    send: 'PING\\r\\n'\n    expect: '+PONG'\n";
     if (s.faults[i] != fault::none)
       out += fmt::format("    # mock fault: {}\n", to_string(s.faults[i]));
   }

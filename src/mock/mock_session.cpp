@@ -16,6 +16,9 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <fmt/format.h>
+#include <openssl/ssl.h>
+
+#include "mock/chaos_faults.hpp"
 
 namespace fleetcheck::mock {
 namespace {
@@ -32,7 +35,8 @@ struct plan {
   core::duration delay{0};
   std::string bad_request;  // non-empty: answer 400 with this text
   bool not_found = false;
-  std::string location;  // non-empty: answer 302 with this Location
+  std::string location;                  // non-empty: answer 302 with this Location
+  std::size_t header_bytes = 12 * 1024;  // padding of huge-headers
 };
 
 plan make_plan(const http::request<http::string_body>& req, const service_behaviour& b) {
@@ -76,7 +80,17 @@ plan make_plan(const http::request<http::string_body>& req, const service_behavi
       if (const auto f = parse_fault(param.value)) {
         p.what = *f;
       } else {
-        p.bad_request = "fault must be one of hang, reset, garbage, big, slow, fail, none";
+        p.bad_request = "fault must be one of " + fault_names();
+      }
+    } else if (param.key == "header_bytes") {
+      constexpr std::size_t most = 16 * 1024 * 1024;
+      std::size_t bytes = 0;
+      const auto [end, ec] =
+          std::from_chars(param.value.data(), param.value.data() + param.value.size(), bytes);
+      if (ec != std::errc{} || end != param.value.data() + param.value.size() || bytes > most) {
+        p.bad_request = fmt::format("header_bytes must be 0-{}", most);
+      } else {
+        p.header_bytes = bytes;
       }
     }
   }
@@ -118,9 +132,10 @@ asio::awaitable<void> send_slowly(Stream& socket) {
   }
 }
 
-/// Serves requests on a plain or TLS stream until the client closes or a fault ends it.
+/// Serves requests on a plain or TLS stream until the client closes or a fault ends it; says how
+/// the connection should end.
 template <class Stream>
-asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& behaviour) {
+asio::awaitable<after_fault> serve_requests(Stream& socket, const service_behaviour& behaviour) {
   boost::system::error_code ignored;
   auto& lowest = beast::get_lowest_layer(socket);
   beast::flat_buffer buffer;
@@ -128,7 +143,7 @@ asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& be
     http::request_parser<http::string_body> parser;
     parser.body_limit(1024 * 1024);
     auto [read_error, n] = co_await http::async_read(socket, buffer, parser, net::use_nothrow);
-    if (read_error) co_return;
+    if (read_error) co_return after_fault::done;
     auto& req = parser.get();
     behaviour.served->fetch_add(1, std::memory_order_relaxed);
     const plan p = make_plan(req, behaviour);
@@ -143,6 +158,12 @@ asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& be
       res.body() = fmt::format(R"({{"error":"{}"}})", p.not_found ? "no such path" : p.bad_request);
     } else {
       co_await sleep_for(p.delay);
+      if (is_chaos_fault(p.what)) {
+        const auto next = co_await run_chaos_fault(
+            socket, buffer, chaos_request{p.what, req.keep_alive(), p.header_bytes});
+        if (next == after_fault::next_request) continue;
+        if (next != after_fault::answer) co_return next;
+      }
       switch (p.what) {
         case fault::hang:
           // Never answer; keep the connection until the client gives up.
@@ -150,27 +171,26 @@ asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& be
             std::tie(ec, n) =
                 co_await socket.async_read_some(buffer.prepare(512), net::use_nothrow);
           }
-          co_return;
+          co_return after_fault::done;
         case fault::reset:
           lowest.set_option(asio::socket_base::linger(true, 0), ignored);
           lowest.close(ignored);  // with linger 0: RST, not FIN
-          co_return;
+          co_return after_fault::done;
         case fault::garbage: {
           static constexpr std::string_view junk =
               "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n";
           co_await asio::async_write(socket, asio::buffer(junk.data(), junk.size()),
                                      net::use_nothrow);
           lowest.shutdown(tcp::socket::shutdown_send, ignored);
-          co_return;
+          co_return after_fault::done;
         }
         case fault::big:
           co_await send_big(socket);
-          co_return;
+          co_return after_fault::done;
         case fault::slow:
           co_await send_slowly(socket);
-          co_return;
-        case fault::none:
-        case fault::fail:
+          co_return after_fault::done;
+        default:  // none, fail, and the chaos faults that end in an ordinary answer
           break;
       }
       res.result(static_cast<unsigned>(p.status));
@@ -181,18 +201,41 @@ asio::awaitable<void> serve_requests(Stream& socket, const service_behaviour& be
       res.body() =
           p.status >= 200 && p.status < 300 ? R"({"status":"ok"})" : R"({"status":"down"})";
     }
-    res.prepare_payload();
+    // 1xx, 204 and 304 have no body and no Content-Length (RFC 9110); Beast's prepare_payload
+    // throws for them when a body is set, which used to drop the connection without an answer.
+    const auto code = res.result_int();
+    if (code < 200 || code == 204 || code == 304) {
+      res.body().clear();
+    } else {
+      res.prepare_payload();
+    }
     const bool keep_alive = res.keep_alive();
     auto [write_error, written] = co_await http::async_write(socket, res, net::use_nothrow);
-    if (write_error || !keep_alive) break;
+    if (write_error) co_return after_fault::done;
+    if (!keep_alive) co_return after_fault::close;
   }
-  // Returning closes the socket (FIN); a shutdown first would only cost a syscall.
+}
+
+/// Sends TLS close_notify without waiting for the client's: marking the client's as received
+/// lets SSL_shutdown finish after one write, so a client that never answers cannot hold us.
+asio::awaitable<void> send_close_notify(asio::ssl::stream<tcp::socket>& stream) {
+  ::SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
+  co_await stream.async_shutdown(net::use_nothrow);
 }
 
 }  // namespace
 
 asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behaviour) {
+  if (behaviour.options->protocol != protocol::http) {
+    co_await serve_redis(std::move(socket), behaviour);
+    co_return;
+  }
+  if (is_chaos_fault(behaviour.default_fault) &&
+      co_await run_connection_fault(socket, behaviour.default_fault, behaviour.tls != nullptr)) {
+    co_return;
+  }
   if (behaviour.tls == nullptr) {
+    // Returning closes the socket (FIN), with or without close_notify alike: there is no TLS.
     co_await serve_requests(socket, behaviour);
     co_return;
   }
@@ -206,7 +249,18 @@ asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behavi
       co_await stream.async_handshake(asio::ssl::stream_base::server, net::use_nothrow);
   limit.cancel();
   if (handshake_error) co_return;
-  co_await serve_requests(stream, behaviour);
+  switch (co_await serve_requests(stream, behaviour)) {
+    case after_fault::close:
+      co_await send_close_notify(stream);
+      break;
+    case after_fault::close_no_notify: {
+      boost::system::error_code ignored;
+      stream.lowest_layer().shutdown(tcp::socket::shutdown_send, ignored);  // FIN, no TLS alert
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 }  // namespace fleetcheck::mock

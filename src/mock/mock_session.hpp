@@ -40,4 +40,9 @@ struct service_behaviour {
 net::asio::awaitable<void> serve_session(net::asio::ip::tcp::socket socket,
                                          service_behaviour behaviour);
 
+/// Serves a redis-like line protocol (options->protocol) on `socket` until the client closes or
+/// QUITs: a raw-TCP service for send/expect checks.
+net::asio::awaitable<void> serve_redis(net::asio::ip::tcp::socket socket,
+                                       service_behaviour behaviour);
+
 }  // namespace fleetcheck::mock

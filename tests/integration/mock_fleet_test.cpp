@@ -10,7 +10,9 @@
 #include "mock_fixture.hpp"
 
 using namespace fleetcheck;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 namespace {
@@ -76,6 +78,19 @@ TEST(mock_fleet, rejects_bad_overrides_and_unknown_paths) {
   EXPECT_THAT(client.exchange(get("/health?delay=soon")), StartsWith("HTTP/1.1 400"));
   EXPECT_THAT(client.exchange(get("/health?fault=explode")), StartsWith("HTTP/1.1 400"));
   EXPECT_THAT(client.exchange(get("/nope")), StartsWith("HTTP/1.1 404"));
+}
+
+TEST(mock_fleet, answers_bodyless_statuses_without_a_body) {
+  mock::mock_fleet fleet(test_support::quick_mock(1, std::chrono::milliseconds(1)));
+  fleet.start();
+  for (const auto* status : {"204", "304"}) {
+    raw_client client(fleet.ports()[0]);
+    const auto response = client.exchange("GET /health?status=" + std::string(status) +
+                                          " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_THAT(response, StartsWith("HTTP/1.1 " + std::string(status))) << status;
+    EXPECT_THAT(response, EndsWith("\r\n\r\n")) << status;
+    EXPECT_THAT(response, Not(HasSubstr("Content-Length"))) << status;
+  }
 }
 
 TEST(mock_fleet, listens_on_consecutive_ports_and_reports_busy_ones) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,17 +15,79 @@
 namespace fleetcheck::mock {
 
 /// How a mock service misbehaves. `fail` answers with an error status; the others break the
-/// protocol at some level.
-enum class fault : std::uint8_t { none, fail, hang, reset, garbage, big, slow };
+/// protocol at some level. The chaos faults after `slow` reproduce what real servers and proxies
+/// send, so that a checker's hardening can be tested end to end; see fault_catalog() for each.
+enum class fault : std::uint8_t {
+  none,
+  fail,
+  hang,
+  reset,
+  garbage,
+  big,
+  slow,
+  slowloris,
+  huge_headers,
+  endless,
+  short_body,
+  short_body_close,
+  tls_stall,
+  accept_no_read,
+  close,
+  rst_after_headers,
+  continue_then_nothing,
+  early_hints,
+  continue_then_ok,
+  non_utf8,
+  non_utf8_503,
+  http2,
+  close_no_notify,
+  close_no_notify_http10,
+  close_no_notify_chunked,
+};
+
+struct fault_rates;
+
+/// One fault: its name (for `fault=` and `--<name>-rate`), the share of fault_rates that selects it
+/// for whole services (null for `none`), and a line of help.
+struct fault_info {
+  fault what;
+  std::string_view name;
+  double fault_rates::*rate;
+  std::string_view help;
+};
+
+/// Every fault, `none` first, in the order assign_faults hands them out.
+std::span<const fault_info> fault_catalog();
 
 std::string_view to_string(fault f);
-/// "hang", "reset", "garbage", "big", "slow", "fail", "none"; nullopt when unknown.
+/// A fault's kebab-case name ("hang", "huge-headers", "none", ...); nullopt when unknown.
 std::optional<fault> parse_fault(std::string_view name);
+/// "none, fail, hang, ...": every name, for messages.
+const std::string& fault_names();
 
 /// Fractions (0..1) of the services that misbehave in each way.
 struct fault_rates {
   double fail = 0, hang = 0, reset = 0, garbage = 0, big = 0, slow = 0;
+  double slowloris = 0, huge_headers = 0, endless = 0, short_body = 0, short_body_close = 0;
+  double tls_stall = 0, accept_no_read = 0, close = 0, rst_after_headers = 0;
+  double continue_then_nothing = 0, early_hints = 0, continue_then_ok = 0;
+  double non_utf8 = 0, non_utf8_503 = 0, http2 = 0;
+  double close_no_notify = 0, close_no_notify_http10 = 0, close_no_notify_chunked = 0;
+  /// Spread over every fault (all but `none`) in equal shares, on top of the rates above.
+  double chaos = 0;
 };
+
+/// What the services speak. The redis modes make every service a raw-TCP line protocol server (no
+/// HTTP, no faults), for `tcp://` checks with `send`/`expect`: inline commands, one per line.
+enum class protocol : std::uint8_t {
+  http,
+  redis_ok,      ///< `PING` -> `+PONG`, `QUIT` -> `+OK` and close, else `-ERR unknown command`
+  redis_noauth,  ///< like redis with `requirepass`: every command but QUIT -> `-NOAUTH ...`
+};
+
+std::string_view to_string(protocol p);
+/// "http", "redis-ok", "redis-noauth"; nullopt when unknown.
+std::optional<protocol> parse_protocol(std::string_view name);
 
 struct mock_options {
   std::size_t services = 100;
@@ -40,10 +103,13 @@ struct mock_options {
   std::string cert_file;       ///< PEM certificate chain
   std::string key_file;        ///< PEM private key
   std::string client_ca_file;  ///< with tls: require client certificates from this CA (mTLS)
+  mock::protocol protocol = mock::protocol::http;  ///< what every service speaks
 };
 
 /// Which service gets which fault: a deterministic function of the seed, so that a run can be
-/// reproduced. Throws std::invalid_argument when the rates add up to more than 1.
+/// reproduced. Throws std::invalid_argument when the rates add up to more than 1. `chaos` gives
+/// round(chaos * services) services the faults of the catalog in turn, so that every fault is there
+/// once the fleet is large enough.
 std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates,
                                  std::uint64_t seed);
 
@@ -51,6 +117,7 @@ std::vector<fault> assign_faults(std::size_t services, const fault_rates& rates,
 /// with 200 and {"status":"ok"}; query parameters `delay=`, `status=` and `fault=` override per
 /// request, as do `redirect=URL` (302) and `fail_first=N` (the first N requests for the same target
 /// get 503). Keep-alive works. One io_context per thread, each owning a share of the listeners.
+/// With a redis protocol, the services speak that line protocol instead (see protocol).
 class mock_fleet {
  public:
   /// Binds every listener, or throws std::runtime_error naming the port that could not be bound.
@@ -71,7 +138,8 @@ class mock_fleet {
 
   /// The fleet as a fleetcheck config (YAML), one target per service.
   std::string manifest() const;
-  /// "http://127.0.0.1:9000/health" (https:// with TLS) for service i.
+  /// "http://127.0.0.1:9000/health" (https:// with TLS, tcp://127.0.0.1:9000 for the redis
+  /// protocols) for service i.
   std::string url(std::size_t service) const;
 
  private:
