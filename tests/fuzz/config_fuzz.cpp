@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     const auto config = fleetcheck::config::parse_config(text, "fuzz.yaml", {});
-    for (const auto& t : config.targets) (void)t.keeps_body();
+    for (const auto& t : config.targets) (void)t.settings.keeps_body();
   } catch (const fleetcheck::core::config_error&) {
   }
   return 0;

@@ -30,6 +30,15 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
   request_line line = request_line_of(spec, s);
   for (;;) {
     const failure_context about{line.at.host, s.http.max_body_bytes, s.http.max_header_bytes};
+    // The TLS context first: one that cannot be built (a redirect to https:// with a CA file that
+    // is not PEM) is this check's error, found before any connection is made.
+    core::expected<boost::asio::ssl::context*> tls_context{nullptr};
+    if (line.tls) {
+      tls_context = context_for(ctx.tls, s.tls);
+      if (!tls_context) {
+        co_return record.fail(core::failure::tls_handshake, "TLS: " + tls_context.error());
+      }
+    }
     beast::tcp_stream tcp(co_await asio::this_coro::executor);
     if (const auto ec = co_await resolve_and_connect(tcp, line.at, ctx, record)) {
       co_return record.fail(classify(ec, record.current(), 0, about));
@@ -39,10 +48,6 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     configure(*parser, s, line.method);
     std::optional<check::transport_failure> failed;
     if (line.tls) {
-      const auto tls_context = context_for(ctx.tls, s.tls);
-      if (!tls_context) {
-        co_return record.fail(core::failure::tls_handshake, "TLS: " + tls_context.error());
-      }
       // Declared before the stream: OpenSSL may call back into it until the stream is gone.
       tls_session_cache::sink sink{
           &ctx.sessions, fmt::format("{}|{}|{}|{}", line.at.host, line.at.port, s.tls.server_name,
