@@ -91,8 +91,8 @@ TEST_F(hostile, every_way_of_breaking_the_exchange_has_its_row) {
   EXPECT_EQ(check("fault=close").error, "connection closed by server without a response");
   const auto rst = check("fault=rst-after-headers");
   EXPECT_EQ(rst.outcome, core::outcome::error);
-  EXPECT_THAT(rst.failure, ::testing::AnyOf(core::failure::connection_reset,
-                                            core::failure::connection_closed));
+  EXPECT_THAT(rst.failure,
+              ::testing::AnyOf(core::failure::connection_reset, core::failure::connection_closed));
 }
 
 TEST_F(hostile, invalid_utf8_from_a_server_never_breaks_the_report) {
@@ -110,7 +110,8 @@ TEST_F(hostile, invalid_utf8_from_a_server_never_breaks_the_report) {
     if (format == "json") {
       const auto doc = nlohmann::json::parse(text);
       EXPECT_EQ(doc["results"].size(), 2u);
-      EXPECT_EQ(doc["results"][0]["error"], "HTTP 503 Service \xef\xbf\xbdUnavailable, expected 2xx");
+      EXPECT_EQ(doc["results"][0]["error"],
+                "HTTP 503 Service \xef\xbf\xbdUnavailable, expected 2xx");
     }
   }
 }
