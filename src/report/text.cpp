@@ -28,46 +28,52 @@ std::size_t utf8_sequence(std::string_view s) {
   return 0;
 }
 
-}  // namespace
-
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  while (!text.empty()) {
-    const auto n = utf8_sequence(text);
-    const auto c = static_cast<unsigned char>(text[0]);
-    if (n == 0) {
-      out += fmt::format("\\x{:02x}", c);
-      text.remove_prefix(1);
-      continue;
-    }
-    if (n == 1 && (c < 0x20 || c == 0x7f)) {
-      out += c == '\n'   ? "\\n"
-             : c == '\r' ? "\\r"
-             : c == '\t' ? "\\t"
-                         : fmt::format("\\x{:02x}", c);
-    } else {
-      out.append(text.substr(0, n));
-    }
-    text.remove_prefix(n);
-  }
-  return out;
-}
-
-std::string valid_utf8(std::string_view text) {
+/// Rewrites `text` one piece at a time: `bad(byte)` for each byte that is not part of valid UTF-8,
+/// `good(sequence)` for each valid sequence (one code point); both append to the result.
+template <class Bad, class Good>
+std::string rewrite(std::string_view text, Bad bad, Good good) {
   std::string out;
   out.reserve(text.size());
   while (!text.empty()) {
     const auto n = utf8_sequence(text);
     if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
+      bad(out, static_cast<unsigned char>(text[0]));
       text.remove_prefix(1);
     } else {
-      out.append(text.substr(0, n));
+      good(out, text.substr(0, n));
       text.remove_prefix(n);
     }
   }
   return out;
+}
+
+void hex_escape(std::string& out, unsigned char c) {
+  out += fmt::format("\\x{:02x}", c);
+}
+
+void replacement_character(std::string& out, unsigned char) {
+  out += "\xEF\xBF\xBD";  // U+FFFD
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+  return rewrite(text, hex_escape, [](std::string& out, std::string_view sequence) {
+    const auto c = static_cast<unsigned char>(sequence[0]);
+    if (sequence.size() > 1 || (c >= 0x20 && c != 0x7f)) {
+      out.append(sequence);
+    } else {
+      out += c == '\n'   ? "\\n"
+             : c == '\r' ? "\\r"
+             : c == '\t' ? "\\t"
+                         : fmt::format("\\x{:02x}", c);
+    }
+  });
+}
+
+std::string valid_utf8(std::string_view text) {
+  return rewrite(text, replacement_character,
+                 [](std::string& out, std::string_view sequence) { out.append(sequence); });
 }
 
 std::size_t display_width(std::string_view text) {
@@ -93,54 +99,50 @@ std::string shorten(std::string_view text, std::size_t columns) {
 }
 
 std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  while (!text.empty()) {
-    const auto n = utf8_sequence(text);
-    const auto c = static_cast<unsigned char>(text[0]);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      text.remove_prefix(1);
-      continue;
-    }
-    if (n == 1) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&apos;";
-          break;
-        case '\t':
-          out += "&#9;";
-          break;
-        case '\n':
-          out += "&#10;";
-          break;
-        case '\r':
-          out += "&#13;";
-          break;
-        default:
-          // XML 1.0's Char excludes the other C0 controls, even as &#N; references.
-          out += c < 0x20 ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-      }
-    } else if (text.substr(0, 3) == "\xEF\xBF\xBE" || text.substr(0, 3) == "\xEF\xBF\xBF") {
+  return rewrite(text, replacement_character, [](std::string& out, std::string_view sequence) {
+    if (sequence == "\xEF\xBF\xBE" || sequence == "\xEF\xBF\xBF") {
       out += "\xEF\xBF\xBD";  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters
-    } else {
-      out.append(text.substr(0, n));
+      return;
     }
-    text.remove_prefix(n);
-  }
-  return out;
+    if (sequence.size() > 1) {
+      out.append(sequence);
+      return;
+    }
+    const auto c = static_cast<unsigned char>(sequence[0]);
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      default:
+        // XML 1.0's Char excludes the other C0 controls, even as &#N; references.
+        if (c < 0x20) {
+          hex_escape(out, c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  });
 }
 
 }  // namespace fleetcheck::report
