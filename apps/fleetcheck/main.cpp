@@ -15,11 +15,25 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand(
       "check", "Check every target once, concurrently, and report (exit 0 = all healthy)");
   fleetcheck::cli::add_check_flags(*check, check_options);
+  check->footer(R"(Examples:
+  fleetcheck check http://10.0.0.5:8080/health https://api.internal/ready
+  fleetcheck check -c fleet.yaml --group payments --only-failed
+  fleetcheck check --targets-file urls.txt --timeout 500ms --deadline 3s --format json -o report.json
+  fleetcheck check -c fleet.yaml --format ndjson | jq -c 'select(.healthy | not)'
+  fleetcheck check tcp://redis.internal:6379 --format prometheus -o /var/lib/node_exporter/fleet.prom
+
+Exit codes: 0 all healthy, 1 some not healthy, 2 bad flag or config, 3 report not written,
+130/143 interrupted (the report of what finished is still written).)");
   fleetcheck::cli::check_options validate_options;
   auto* validate = app.add_subcommand(
       "validate", "Read the targets as check would and print them, sending nothing (exit 0 or 2)");
   fleetcheck::cli::add_target_flags(*validate, validate_options);
   validate->add_option("--format", validate_options.format, "table | json (default table)");
+  validate->footer(R"(Examples:
+  fleetcheck validate -c fleet.yaml
+  fleetcheck validate -c fleet.yaml --timeout 300ms --format json   # flags applied as check would
+
+Exit codes: 0 valid, 2 the one line on stderr says what is wrong and where.)");
   fleetcheck::bench::bench_command_options bench_options;
   fleetcheck::bench::add_bench_command(app, bench_options);
   try {

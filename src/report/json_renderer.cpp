@@ -22,9 +22,17 @@ json latency_json(std::span<const core::probe_result> results) {
 }
 
 // docs/report-schema.json describes every field; a change here is a change there.
+json groups_json(const fleet_view& fleet) {
+  json out = json::object();
+  for (const auto& [name, t] : count_by_group(fleet)) {
+    out[name] = {{"total", t.total}, {"healthy", t.healthy}, {"failed", t.failed()}};
+  }
+  return out;
+}
+
 json summary_json(const fleet_view& fleet) {
   const auto t = count(fleet.results);
-  return json{
+  auto out = json{
       {"schema_version", json_schema_version},
       {"started_at", iso8601_utc_ms(fleet.summary.started_at)},
       {"total", t.total},
@@ -44,6 +52,8 @@ json summary_json(const fleet_view& fleet) {
       {"interrupted", fleet.summary.interrupted},
       {"latency_seconds", latency_json(fleet.results)},
   };
+  if (auto groups = groups_json(fleet); !groups.empty()) out["groups"] = std::move(groups);
+  return out;
 }
 
 json result_json(const core::target& t, const core::probe_result& r) {

@@ -130,6 +130,12 @@ std::vector<std::string> summary_lines(const fleet_view& fleet) {
                                 human_seconds(l->p50), human_seconds(l->p90), human_seconds(l->p99),
                                 human_seconds(l->max)));
   }
+  std::string groups;
+  for (const auto& [name, g] : count_by_group(fleet)) {
+    groups += fmt::format("{}{} {}/{} healthy", groups.empty() ? "by group: " : ", ",
+                          name.empty() ? "(none)" : printable(name), g.healthy, g.total);
+  }
+  if (!groups.empty()) lines.push_back(std::move(groups));
   return lines;
 }
 

@@ -41,18 +41,21 @@ class nginx : public ::testing::Test {
     h2_port_ = test_support::free_port();
     std::string pad(4000, 'p');
     std::ofstream(dir_ + "/health.json") << std::string(2000, ' ') << R"({"status":"ok"})";
-    std::ofstream(dir_ + "/nginx.conf") << "worker_processes 1;\nmaster_process off;\ndaemon off;\n"
+    std::ofstream(dir_ + "/nginx.conf")
+        << "worker_processes 1;\nmaster_process off;\ndaemon off;\n"
         << "pid " << dir_ << "/nginx.pid;\nerror_log " << dir_ << "/error.log;\n"
         << "events { worker_connections 64; }\nhttp {\n  access_log off;\n"
         << "  client_body_temp_path " << dir_ << ";\n"
         << "  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n    server_name a.test;\n"
         << "    ssl_certificate " << a.cert << ";\n    ssl_certificate_key " << a.key << ";\n"
         << "    root " << dir_ << ";\n"
-        << "    location = /health { default_type application/json; return 200 '{\"status\":\"ok\"}'; }\n"
+        << "    location = /health { default_type application/json; return 200 "
+           "'{\"status\":\"ok\"}'; }\n"
         << "    location = /moved { return 301 /health; }\n"
         << "    location = /big { add_header X-Pad-1 " << pad << "; add_header X-Pad-2 " << pad
         << "; add_header X-Pad-3 " << pad << "; return 200 'ok'; }\n"
-        << "    location = /health.json { gzip on; gzip_types application/json; gzip_min_length 1; }\n"
+        << "    location = /health.json { gzip on; gzip_types application/json; gzip_min_length 1; "
+           "}\n"
         << "  }\n  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n    server_name b.test;\n"
         << "    ssl_certificate " << b.cert << ";\n    ssl_certificate_key " << b.key << ";\n"
         << "    location / { return 200 'b'; }\n  }\n"
@@ -68,7 +71,8 @@ class nginx : public ::testing::Test {
     pki_.reset();
   }
   void SetUp() override {
-    if (server_ == nullptr) GTEST_SKIP() << "nginx is not installed (scripts/bootstrap installs nginx-light)";
+    if (server_ == nullptr)
+      GTEST_SKIP() << "nginx is not installed (scripts/bootstrap installs nginx-light)";
     if (!up_) GTEST_SKIP() << "nginx did not start; see " << dir_ << "/nginx.out";
   }
 
@@ -77,8 +81,8 @@ class nginx : public ::testing::Test {
     s.tls.ca_file = pki_->ca_file();
     s.tls.server_name = name;
     s.timeout = 3s;
-    const std::vector<core::target> targets{test_support::make_target(
-        "https://127.0.0.1:" + std::to_string(port_) + path, "t", s)};
+    const std::vector<core::target> targets{
+        test_support::make_target("https://127.0.0.1:" + std::to_string(port_) + path, "t", s)};
     return engine::run_fleet(targets, {}).results.at(0);
   }
 
@@ -139,16 +143,18 @@ TEST_F(nginx, an_http2_only_listener_is_named) {
 
 TEST(redis, ping_pong_and_noauth_against_the_real_server) {
   const auto program = test_support::find_program("redis-server");
-  if (program.empty()) GTEST_SKIP() << "redis-server is not installed (scripts/bootstrap installs it)";
+  if (program.empty())
+    GTEST_SKIP() << "redis-server is not installed (scripts/bootstrap installs it)";
   const auto dir = scratch_dir("redis");
   const auto open_port = test_support::free_port();
   const auto locked_port = test_support::free_port();
   const auto start = [&](unsigned short port, bool password) {
-    std::vector<std::string> argv{program, "--port", std::to_string(port), "--bind", "127.0.0.1",
-                                  "--save", "", "--appendonly", "no", "--dir", dir};
+    std::vector<std::string> argv{program,  "--port", std::to_string(port), "--bind", "127.0.0.1",
+                                  "--save", "",       "--appendonly",       "no",     "--dir",
+                                  dir};
     if (password) argv.insert(argv.end(), {"--requirepass", "s3cret"});
-    return std::make_unique<test_support::child_server>(argv, dir + "/redis-" +
-                                                                  std::to_string(port) + ".out");
+    return std::make_unique<test_support::child_server>(
+        argv, dir + "/redis-" + std::to_string(port) + ".out");
   };
   const auto open = start(open_port, false);
   const auto locked = start(locked_port, true);

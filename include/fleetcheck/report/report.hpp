@@ -3,7 +3,10 @@
 #include <cstddef>
 #include <ostream>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "fleetcheck/core/expected.hpp"
 #include "fleetcheck/core/probe_result.hpp"
@@ -26,6 +29,10 @@ struct tally {
   std::size_t failed() const { return total - healthy; }
 };
 tally count(std::span<const core::probe_result> results);
+
+/// Tallies per group, in the order groups first appear; empty when no target has a group
+/// (targets without one are counted under "").
+std::vector<std::pair<std::string, tally>> count_by_group(const fleet_view& fleet);
 
 /// 0 when every target is healthy, 1 otherwise (2 is the CLI's, for bad input).
 int exit_code(std::span<const core::probe_result> results);

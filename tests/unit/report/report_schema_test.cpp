@@ -56,6 +56,9 @@ void collect_fields(const json& doc, const std::string& where, std::set<std::str
     seen.insert(where + "." + name);
     if (name == "results") {
       for (const auto& r : value) collect_fields(r, "result", seen);
+    } else if (name == "groups") {
+      // Keyed by group name: what matters is the shape of each entry.
+      for (const auto& [group, entry] : value.items()) collect_fields(entry, "group", seen);
     } else if (value.is_object()) {
       collect_fields(value, name, seen);
     }
@@ -73,6 +76,7 @@ std::set<std::string> documented_fields() {
   add("summary", defs["summary"]);
   add("by_outcome", defs["summary"]["properties"]["by_outcome"]);
   add("latency_seconds", defs["summary"]["properties"]["latency_seconds"]);
+  add("group", defs["summary"]["properties"]["groups"]["additionalProperties"]);
   add("result", defs["result"]);
   add("phases", defs["result"]["properties"]["phases"]);
   return fields;

@@ -55,10 +55,11 @@ TEST(table_renderer, says_when_a_healthy_check_needed_retries) {
 
 TEST(table_renderer, shows_the_healthy_checks_latency_under_the_summary) {
   const auto lines = lines_of(table(testkit::every_field()));
-  ASSERT_GE(lines.size(), 2u);
-  EXPECT_THAT(lines[lines.size() - 2], HasSubstr("checked 6 targets: 2 healthy, 4 failed"));
-  EXPECT_EQ(lines.back(),
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_THAT(lines[lines.size() - 3], HasSubstr("checked 6 targets: 2 healthy, 4 failed"));
+  EXPECT_EQ(lines[lines.size() - 2],
             "latency of healthy checks: p50 205.1ms, p90 207.0ms, p99 207.0ms, max 207.0ms");
+  EXPECT_EQ(lines.back(), "by group: edge 1/1 healthy, (none) 1/4 healthy, storage 0/1 healthy");
 }
 
 TEST(table_renderer, leaves_the_latency_line_out_when_nothing_was_healthy) {
@@ -84,7 +85,7 @@ TEST(table_renderer, only_failed_with_nothing_failed_prints_the_summary_alone) {
   report::render_options options;
   options.only_failed = true;
   const auto lines = lines_of(table(s, {}, options));
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 3u);  // summary, latency, groups
   EXPECT_THAT(lines[0], HasSubstr("checked 6 targets: 6 healthy, 0 failed"));
 }
 
@@ -92,9 +93,10 @@ TEST(table_renderer, quiet_prints_the_summary_lines_only) {
   report::render_options options;
   options.quiet = true;
   const auto lines = lines_of(table(testkit::every_field(), {}, options));
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 3u);
   EXPECT_THAT(lines[0], HasSubstr("checked 6 targets"));
   EXPECT_THAT(lines[1], HasSubstr("latency of healthy checks"));
+  EXPECT_THAT(lines[2], HasSubstr("by group: "));
 }
 
 TEST(table_renderer, fits_rows_in_the_width_by_shortening_url_and_detail) {
