@@ -82,12 +82,17 @@ net::asio::awaitable<std::optional<check::transport_failure>> exchange(
   record.enter(core::probe_phase::transfer);
   for (;;) {
     while (!parser->is_done()) {
-      if (net::clock::now() >= deadline) {
-        co_return check::transport_failure{core::failure::timeout, record.current(), "", received};
-      }
       auto [ec, n] = co_await http::async_read_some(stream, buffer, *parser, net::use_nothrow);
       received += n;
-      if (!ec) continue;
+      if (!ec) {
+        // Each read is bounded by the stream's expiry, but a server that streams fast enough
+        // always has bytes ready: look at the clock between reads too.
+        if (!parser->is_done() && net::clock::now() >= deadline) {
+          co_return check::transport_failure{core::failure::timeout, record.current(), "",
+                                             received};
+        }
+        continue;
+      }
       if constexpr (is_tls) {
         // Closed without close_notify: accepted where the framing says the body is complete
         // (an HTTP/1.0-style body delimited by the close), as curl, Go and Python do. A body
