@@ -28,7 +28,8 @@ asio::awaitable<bool> back_off(clock::time_point deadline) {
 asio::awaitable<boost::system::error_code> resolve_and_connect(boost::beast::tcp_stream& stream,
                                                                const core::endpoint& at,
                                                                context& ctx,
-                                                               attempt_recorder& record) {
+                                                               attempt_recorder& record,
+                                                               bool want_ip) {
   record.enter(core::probe_phase::resolve);
   auto [resolve_error, addresses] = co_await ctx.dns.resolve(at.host, ctx.deadline.at);
   if (resolve_error) co_return resolve_error;
@@ -42,7 +43,7 @@ asio::awaitable<boost::system::error_code> resolve_and_connect(boost::beast::tcp
     stream.expires_at(ctx.deadline.at);
     auto [ec, endpoint] = co_await stream.async_connect(endpoints, net::use_nothrow);
     if (!ec) {
-      record.result.seen.ip = endpoint.address().to_string();
+      if (want_ip) record.result.seen.ip = endpoint.address().to_string();
       break;
     }
     if (is_back_pressure(ec) && co_await back_off(ctx.deadline.at)) continue;

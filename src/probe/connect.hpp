@@ -11,9 +11,10 @@ namespace fleetcheck::probe {
 
 /// Resolves `at.host` and connects `stream` to the first address that answers, bounded by the
 /// deadline; waits out EMFILE/EADDRNOTAVAIL (back-pressure). Records the resolve and connect steps
-/// and the address connected to (`seen.ip`).
+/// and, when `want_ip` (a condition reads [IP]; formatting it costs at 100k checks), the address
+/// connected to (`seen.ip`).
 net::asio::awaitable<boost::system::error_code> resolve_and_connect(
     boost::beast::tcp_stream& stream, const core::endpoint& at, context& ctx,
-    attempt_recorder& record);
+    attempt_recorder& record, bool want_ip);
 
 }  // namespace fleetcheck::probe

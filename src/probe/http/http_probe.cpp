@@ -40,7 +40,8 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
       }
     }
     beast::tcp_stream tcp(co_await asio::this_coro::executor);
-    if (const auto ec = co_await resolve_and_connect(tcp, line.at, ctx, record)) {
+    if (const auto ec =
+            co_await resolve_and_connect(tcp, line.at, ctx, record, !s.conditions.empty())) {
       co_return record.fail(classify(ec, record.current(), 0, about));
     }
     const auto request = make_request(s, line);

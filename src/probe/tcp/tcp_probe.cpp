@@ -38,7 +38,8 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
   const failure_context about{spec.at.host, 0, 0};
 
   beast::tcp_stream stream(co_await asio::this_coro::executor);
-  if (const auto ec = co_await resolve_and_connect(stream, spec.at, ctx, record)) {
+  if (const auto ec = co_await resolve_and_connect(stream, spec.at, ctx, record,
+                                                   !t.settings.conditions.empty())) {
     co_return record.fail(classify(ec, record.current(), 0, about));
   }
   if (!exchange.send.empty()) {
