@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bench/blocking_drivers.hpp"
+#include "blocking_drivers.hpp"
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
 

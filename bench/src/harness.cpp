@@ -9,14 +9,14 @@
 
 #include <fmt/format.h>
 
-#include "bench/count_text.hpp"
-#include "bench/machine.hpp"
-#include "bench/peers.hpp"
+#include "count_text.hpp"
 #include "fleetcheck/bench/child_process.hpp"
 #include "fleetcheck/bench/client.hpp"
 #include "fleetcheck/bench/mock_process.hpp"
 #include "fleetcheck/bench/plot.hpp"
 #include "fleetcheck/bench/results.hpp"
+#include "machine.hpp"
+#include "peers.hpp"
 
 namespace fleetcheck::bench {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/count_text.hpp"
+#include "count_text.hpp"
 #include "fleetcheck/bench/child_process.hpp"
 
 namespace fleetcheck::bench {

@@ -1,4 +1,4 @@
-#include "bench/blocking_check.hpp"
+#include "blocking_check.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -12,7 +12,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "bench/blocking_stream.hpp"
+#include "blocking_stream.hpp"
 #include "fleetcheck/core/duration.hpp"
 #include "probe/http_exchange.hpp"
 

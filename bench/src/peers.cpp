@@ -1,4 +1,4 @@
-#include "bench/peers.hpp"
+#include "peers.hpp"
 
 #include <unistd.h>
 
