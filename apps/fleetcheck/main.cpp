@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetcheck/bench/bench_command.hpp"
+#include "bench_launcher.hpp"
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
 
@@ -40,13 +40,13 @@ void add_check_command(CLI::App& app, fleetcheck::cli::check_options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (const auto code = fleetcheck::apps::launch_bench_if_asked(argc, argv)) return *code;
   fleetcheck::cli::check_options check_options;
   CLI::App app{"fleetcheck: health checks for a whole fleet, in one event loop", "fleetcheck"};
   app.set_version_flag("--version", "fleetcheck 0.1.0");
   app.require_subcommand(1);
   add_check_command(app, check_options);
-  fleetcheck::bench::bench_command_options bench_options;
-  fleetcheck::bench::add_bench_command(app, bench_options);
+  fleetcheck::apps::add_bench_launcher(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -61,9 +61,6 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("check")) {
     return fleetcheck::cli::run_check(check_options, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("bench")) {
-    return fleetcheck::bench::run_bench_command(bench_options, std::cout, std::cerr);
   }
   return fleetcheck::cli::bad_input;
 }

@@ -1,5 +1,6 @@
-// `fleetcheck bench` end to end at N=20, and its own failure modes: a port in use, a mock that does
-// not come up, a strategy that crashes or overruns. Every run is a real child process on loopback.
+// fleetcheck-bench (the harness behind `fleetcheck bench`) end to end at N=20, and its own failure
+// modes: a port in use, a mock that does not come up, a strategy that crashes or overruns. Every
+// run is a real child process on loopback.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -47,7 +48,7 @@ class scratch_dir {
 
 process_outcome bench(std::vector<std::string> args,
                       std::chrono::seconds limit = std::chrono::seconds(60)) {
-  args.insert(args.begin(), {FLEETCHECK_BIN, "bench"});
+  args.insert(args.begin(), FLEETCHECK_BENCH_BIN);
   return fleetcheck::bench::run_measured(args, limit);
 }
 
@@ -201,6 +202,39 @@ TEST(bench_harness, rejects_an_unknown_strategy_before_starting_anything) {
   ASSERT_EQ(r.kind, exit_kind::exited);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err_tail.find("unknown strategy 'goroutines'"), std::string::npos) << r.err_tail;
+}
+
+TEST(bench_launcher, fleetcheck_bench_runs_the_harness_with_its_own_help) {
+  const auto r = fleetcheck::bench::run_measured({FLEETCHECK_BIN, "bench", "--help"},
+                                                 std::chrono::seconds(30));
+  ASSERT_EQ(r.kind, exit_kind::exited);
+  EXPECT_EQ(r.code, 0) << r.err_tail;
+  EXPECT_NE(r.out.find("fleetcheck-bench"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--strategies"), std::string::npos) << r.out;
+
+  const auto bad = fleetcheck::bench::run_measured(
+      {FLEETCHECK_BIN, "bench", "--strategies", "event-loop,goroutines"}, std::chrono::seconds(30));
+  ASSERT_EQ(bad.kind, exit_kind::exited);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err_tail.find("unknown strategy 'goroutines'"), std::string::npos) << bad.err_tail;
+
+  const auto listed =
+      fleetcheck::bench::run_measured({FLEETCHECK_BIN, "--help"}, std::chrono::seconds(30));
+  EXPECT_NE(listed.out.find("bench"), std::string::npos) << listed.out;
+}
+
+TEST(bench_launcher, says_how_to_get_the_harness_when_it_is_not_there) {
+  scratch_dir dir("launcher");
+  const auto alone = dir.path() / "fleetcheck";
+  fs::copy_file(FLEETCHECK_BIN, alone);
+  const auto r = fleetcheck::bench::run_measured({alone.string(), "bench", "--quick"},
+                                                 std::chrono::seconds(30));
+  ASSERT_EQ(r.kind, exit_kind::exited);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err_tail, "fleetcheck: bench: fleetcheck-bench is not installed next to " +
+                            alone.string() +
+                            " (build with -DFLEETCHECK_BENCH=ON or run scripts/bench)\n");
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace
