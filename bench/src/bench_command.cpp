@@ -72,6 +72,8 @@ bench_options make_options(const bench_command_options& c) {
   o.out_dir = c.out_dir;
   o.python = c.python;
   o.peers_dir = c.peers_dir;
+  o.go_peer = c.go_peer;
+  o.curl = c.curl;
   o.mock_program = c.mock_program;
   o.client_program = c.client_program;
   o.plots = !c.no_plots;
@@ -89,7 +91,8 @@ void add_bench_options(CLI::App& app, bench_command_options& o) {
   app.add_option("--reps", o.reps, "Runs per strategy and N (default 5; fewer for slow cells)");
   app.add_option("--strategies", o.strategies,
                  "Comma-separated: sequential, threads:W, threads:N, event-loop, "
-                 "event-loop-mt, py-asyncio, py-threads:W, py-sequential (default: all)");
+                 "event-loop-mt, go-nethttp, curl-parallel, py-asyncio, py-threads:W, "
+                 "py-sequential (default: all)");
   app.add_option("--out", o.out_dir, "Output directory (default bench/results/<timestamp>)");
   app.add_option("--services", o.services, "Mock services (ports) the targets spread over (100)");
   app.add_option("--base-port", o.base_port,
@@ -105,7 +108,11 @@ void add_bench_options(CLI::App& app, bench_command_options& o) {
   app.add_option("--ready-timeout", o.ready_timeout,
                  "How long the mock fleet may take to come up (default 10s)");
   app.add_option("--python", o.python, "Python for the peers (default /usr/bin/python3)");
-  app.add_option("--peers-dir", o.peers_dir, "Directory of the Python peers (bench/peers)");
+  app.add_option("--peers-dir", o.peers_dir,
+                 "Directory of the Python and curl peers' scripts (bench/peers)");
+  app.add_option("--go-peer", o.go_peer,
+                 "The Go peer's program (default: fleetcheck-bench-go-nethttp next to this one)");
+  app.add_option("--curl", o.curl, "curl for the curl peer (default: curl on PATH)");
   app.add_option("--mock", o.mock_program, "fleetcheck-mock to use (default: next to fleetcheck)");
   app.add_option("--client", o.client_program,
                  "fleetcheck-bench-client to use (default: next to fleetcheck)");

@@ -106,6 +106,62 @@ TEST(bench_harness, measures_every_strategy_at_n20_and_writes_every_file) {
   EXPECT_NE(text.str().find("| event-loop | 20 |"), std::string::npos) << text.str();
 }
 
+/// Runs one peer at N=20 (every check healthy, the usual files), or says why it cannot run here.
+void expect_peer_measured(const std::string& strategy) {
+  scratch_dir dir(strategy);
+  const auto r = bench(
+      with({"--sizes", "20", "--reps", "1", "--strategies", strategy, "--out", dir.path().string()},
+           fast));
+  ASSERT_EQ(r.kind, exit_kind::exited) << r.err_tail;
+  EXPECT_EQ(r.code, 0) << r.out << r.err_tail;
+  const auto cells = read_json(dir.path() / "results.json")["cells"];
+  ASSERT_EQ(cells.size(), 1u);
+  const auto& c = cells[0];
+  ASSERT_FALSE(c.contains("skipped")) << c["skipped"];
+  EXPECT_EQ(c["strategy"], strategy);
+  EXPECT_EQ(c["summary"]["good_runs"], 1) << c;
+  EXPECT_EQ(c["summary"]["ok_min"], 20) << c;
+  EXPECT_GT(c["summary"]["max_rss_kib"].get<long>(), 0) << c;
+}
+
+TEST(bench_peers, go_nethttp_checks_every_target_at_n20) {
+  const auto go_peer = fs::path(FLEETCHECK_BENCH_BIN).parent_path() / "fleetcheck-bench-go-nethttp";
+  if (!fs::exists(go_peer)) {
+    GTEST_SKIP() << go_peer.string()
+                 << " was not built: go was not found when configuring (apt install golang-go, "
+                    "then configure and build again)";
+  }
+  expect_peer_measured("go-nethttp");
+}
+
+TEST(bench_peers, curl_parallel_checks_every_target_at_n20) {
+  if (fleetcheck::bench::find_on_path("curl").empty()) {
+    GTEST_SKIP() << "curl is not installed (apt install curl)";
+  }
+  expect_peer_measured("curl-parallel");
+}
+
+TEST(bench_peers, a_missing_tool_skips_its_cell_and_says_why) {
+  scratch_dir dir("missing");
+  const auto r = bench(with(
+      {"--sizes", "20", "--reps", "1", "--strategies", "event-loop,go-nethttp,curl-parallel",
+       "--go-peer", "/nonexistent/go", "--curl", "/nonexistent/curl", "--out", dir.path().string()},
+      fast));
+  ASSERT_EQ(r.kind, exit_kind::exited) << r.err_tail;
+  EXPECT_EQ(r.code, 0) << r.out << r.err_tail;
+  const auto cells = read_json(dir.path() / "results.json")["cells"];
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_FALSE(cells[0].contains("skipped")) << cells[0];
+  EXPECT_NE(cells[1]["skipped"].get<std::string>().find("/nonexistent/go not found"),
+            std::string::npos)
+      << cells[1];
+  EXPECT_NE(cells[1]["skipped"].get<std::string>().find("apt install golang-go"), std::string::npos)
+      << cells[1];
+  EXPECT_EQ(cells[2]["skipped"], "/nonexistent/curl not found (apt install curl)") << cells[2];
+  EXPECT_NE(r.out.find("go-nethttp      skipped: /nonexistent/go not found"), std::string::npos)
+      << r.out;
+}
+
 TEST(bench_harness, skips_what_would_take_too_long_and_says_why) {
   scratch_dir dir("skip");
   // Sequential at N=200 with 200 ms each would take 40 s: over --max-run 5s.

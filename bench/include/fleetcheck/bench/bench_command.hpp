@@ -21,7 +21,8 @@ struct bench_command_options {
   int retries = 2;
   std::size_t services = 100;
   unsigned base_port = 0;
-  std::string out_dir, python = "/usr/bin/python3", peers_dir, mock_program, client_program;
+  std::string out_dir, python = "/usr/bin/python3", peers_dir, go_peer, curl, mock_program,
+                       client_program;
   bool no_plots = false;
 };
 
