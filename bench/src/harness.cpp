@@ -442,11 +442,11 @@ class suite {
   bool interrupted_ = false;
   bool mock_lost_ = false;
   bool plots_drawn_ = false;
-  std::chrono::seconds retry_budget_{180};  // for waiting and measuring again, whole suite
-  int disturbed_retried_ = 0;               // runs measured again because of other processes
-  int disturbed_kept_ = 0;                  // runs still disturbed after the retries
-  double other_cpu_total_ = 0;              // CPU other processes took during our runs
-  double measured_wall_total_ = 0;          // the wall time of our runs
+  std::chrono::seconds retry_budget_{options_.retry_budget};  // waiting, measuring again
+  int disturbed_retried_ = 0;       // runs measured again because of other processes
+  int disturbed_kept_ = 0;          // runs still disturbed after the retries
+  double other_cpu_total_ = 0;      // CPU other processes took during our runs
+  double measured_wall_total_ = 0;  // the wall time of our runs
 };
 
 }  // namespace

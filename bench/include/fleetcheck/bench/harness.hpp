@@ -32,6 +32,8 @@ struct bench_options {
   std::filesystem::path client_program;  ///< empty = fleetcheck-bench-client next to it
   bool plots = true;
   int retries = 2;  ///< measure a run disturbed by other processes again, at most this often
+  /// What the whole suite may spend waiting for a quiet machine and measuring runs again.
+  std::chrono::seconds retry_budget{180};
 };
 
 /// Runs the suite: starts the mock fleet, runs every strategy at every N as its own measured
