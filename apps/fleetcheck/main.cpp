@@ -3,11 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetcheck/bench/bench_command.hpp"
+#include "bench_launcher.hpp"
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
 
 int main(int argc, char** argv) {
+  if (const auto code = fleetcheck::apps::launch_bench_if_asked(argc, argv)) return *code;
   fleetcheck::cli::check_options check_options;
   CLI::App app{"fleetcheck: health checks for a whole fleet, in one event loop", "fleetcheck"};
   app.set_version_flag("--version", "fleetcheck " FLEETCHECK_VERSION);
@@ -34,8 +35,7 @@ Exit codes: 0 all healthy, 1 some not healthy, 2 bad flag or config, 3 report no
   fleetcheck validate -c fleet.yaml --timeout 300ms --format json   # flags applied as check would
 
 Exit codes: 0 valid, 2 the one line on stderr says what is wrong and where.)");
-  fleetcheck::bench::bench_command_options bench_options;
-  fleetcheck::bench::add_bench_command(app, bench_options);
+  fleetcheck::apps::add_bench_launcher(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -59,9 +59,6 @@ Exit codes: 0 valid, 2 the one line on stderr says what is wrong and where.)");
   }
   if (app.got_subcommand("validate")) {
     return fleetcheck::cli::run_validate(validate_options, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("bench")) {
-    return fleetcheck::bench::run_bench_command(bench_options, std::cout, std::cerr);
   }
   return fleetcheck::cli::bad_input;
 }

@@ -14,7 +14,7 @@
 
 namespace fleetcheck::bench {
 
-/// `fleetcheck bench`, as parsed.
+/// fleetcheck-bench's options, as parsed.
 struct bench_options {
   std::vector<std::size_t> sizes{100, 1000, 10000, 100000};
   std::vector<strategy> strategies = default_strategies();
@@ -26,10 +26,14 @@ struct bench_options {
   std::filesystem::path out_dir;  ///< empty = bench/results/<timestamp>
   std::filesystem::path python = "/usr/bin/python3";
   std::filesystem::path peers_dir;       ///< empty = the source tree's bench/peers
+  std::filesystem::path go_peer;         ///< empty = fleetcheck-bench-go-nethttp next to this one
+  std::filesystem::path curl;            ///< empty = curl on PATH
   std::filesystem::path mock_program;    ///< empty = fleetcheck-mock next to this executable
   std::filesystem::path client_program;  ///< empty = fleetcheck-bench-client next to it
   bool plots = true;
   int retries = 2;  ///< measure a run disturbed by other processes again, at most this often
+  /// What the whole suite may spend waiting for a quiet machine and measuring runs again.
+  std::chrono::seconds retry_budget{180};
 };
 
 /// Runs the suite: starts the mock fleet, runs every strategy at every N as its own measured

@@ -1,4 +1,4 @@
-#include "bench/machine.hpp"
+#include "machine.hpp"
 
 #include <sys/resource.h>
 #include <sys/utsname.h>

@@ -1,4 +1,4 @@
-#include "bench/blocking_stream.hpp"
+#include "blocking_stream.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -9,8 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "bench/count_text.hpp"
+#include "count_text.hpp"
 #include "fleetcheck/bench/child_process.hpp"
+#include "fleetcheck/bench/strategy.hpp"
 
 namespace fleetcheck::bench {
 namespace {
@@ -22,6 +23,15 @@ struct series {
   std::vector<std::pair<std::size_t, cell_summary>> points;
 };
 
+/// Whether the strategy called `name` is a peer (Python, Go, curl).
+bool is_peer_name(const std::string& name) {
+  try {
+    return parse_strategy(name).is_peer();
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
 std::vector<series> collect(const bench_report& report) {
   std::vector<series> out;
   for (const auto& c : report.cells) {
@@ -31,7 +41,7 @@ std::vector<series> collect(const bench_report& report) {
     auto it = std::find_if(out.begin(), out.end(),
                            [&](const series& x) { return x.strategy == c.strategy; });
     if (it == out.end()) {
-      out.push_back(series{c.strategy, c.strategy.starts_with("py-"), {}});
+      out.push_back(series{c.strategy, is_peer_name(c.strategy), {}});
       it = std::prev(out.end());
     }
     it->points.emplace_back(c.n, s);
@@ -53,8 +63,9 @@ std::string quoted(const std::string& text) {
 }
 
 // Colours that stay apart on white; peers reuse the palette with dashed lines.
-constexpr const char* palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                                   "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+constexpr const char* palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                   "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                                   "#7f7f7f", "#bcbd22", "#000000", "#393b79"};
 
 std::string script(const std::vector<series>& lines, const plot_request& request,
                    const std::string& terminal) {

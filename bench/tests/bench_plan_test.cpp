@@ -9,6 +9,7 @@
 #include "fleetcheck/bench/plan.hpp"
 #include "fleetcheck/bench/results.hpp"
 #include "fleetcheck/bench/strategy.hpp"
+#include "peers.hpp"
 
 namespace {
 
@@ -22,7 +23,63 @@ TEST(bench_strategy, parses_every_name_and_canonicalises_pools) {
   EXPECT_TRUE(parse_strategy("py-threads:100").is_peer());
   EXPECT_FALSE(parse_strategy("event-loop-mt").is_peer());
   EXPECT_EQ(parse_strategy_list("event-loop, sequential,event-loop").size(), 2u);
-  EXPECT_EQ(default_strategies().size(), 10u);
+  EXPECT_EQ(default_strategies().size(), 12u);
+}
+
+TEST(bench_strategy, knows_the_go_and_curl_peers) {
+  const auto go = parse_strategy("go-nethttp");
+  EXPECT_EQ(go.kind, strategy_kind::go_nethttp);
+  EXPECT_EQ(go.name, "go-nethttp");
+  EXPECT_TRUE(go.is_peer());
+  const auto curl = parse_strategy("curl-parallel");
+  EXPECT_EQ(curl.kind, strategy_kind::curl_parallel);
+  EXPECT_TRUE(curl.is_peer());
+  EXPECT_THROW(parse_strategy("go-nethttp:10"), std::invalid_argument);
+  EXPECT_THROW(parse_strategy("curl"), std::invalid_argument);
+  for (const auto& list : {default_strategies(), quick_strategies()}) {
+    for (const auto* name : {"go-nethttp", "curl-parallel"}) {
+      EXPECT_TRUE(std::any_of(list.begin(), list.end(), [&](const strategy& s) {
+        return s.name == name;
+      })) << name;
+    }
+  }
+  try {
+    parse_strategy("goroutines");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("go-nethttp, curl-parallel"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(bench_strategy, go_gets_the_common_cap_and_curl_its_own_maximum) {
+  EXPECT_EQ(parse_strategy("go-nethttp").concurrency(1000), 1000u);
+  EXPECT_EQ(parse_strategy("go-nethttp").concurrency(100000), in_flight_cap);
+  EXPECT_EQ(parse_strategy("curl-parallel").concurrency(20), 20u);
+  EXPECT_EQ(parse_strategy("curl-parallel").concurrency(1000), curl_parallel_max);
+  EXPECT_EQ(curl_parallel_max, 300u);
+}
+
+TEST(bench_plan, plans_curl_by_its_300_transfers_at_a_time) {
+  // 10,000 checks, 300 at a time: 34 waves of 200 ms.
+  const auto p = plan_cell(parse_strategy("curl-parallel"), 10000, plan_settings{}, std::nullopt);
+  EXPECT_TRUE(p.skip.empty()) << p.skip;
+  EXPECT_NEAR(p.predicted_seconds, 6.8, 1e-9);
+  const auto big =
+      plan_cell(parse_strategy("curl-parallel"), 100000, plan_settings{}, std::nullopt);
+  EXPECT_NE(big.skip.find("would take at least 67 s: 100,000 checks × 200ms, 300 at a time"),
+            std::string::npos)
+      << big.skip;
+  EXPECT_TRUE(
+      plan_cell(parse_strategy("go-nethttp"), 100000, plan_settings{}, std::nullopt).skip.empty());
+}
+
+TEST(bench_peers, reads_curls_version_line) {
+  EXPECT_EQ(parse_curl_version("curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19"),
+            (std::vector<int>{7, 88, 1}));
+  EXPECT_EQ(parse_curl_version("curl 8.5 (x86_64)"), (std::vector<int>{8, 5, 0}));
+  EXPECT_TRUE(parse_curl_version("Wget 1.21").empty());
+  EXPECT_TRUE(parse_curl_version("curl x").empty());
 }
 
 TEST(bench_strategy, rejects_bad_names_with_the_list_of_good_ones) {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bench/blocking_drivers.hpp"
+#include "blocking_drivers.hpp"
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
 
@@ -40,8 +40,8 @@ std::vector<core::target> make_targets(const client_options& o) {
 
 client_result run_client(const client_options& o) {
   if (o.how.is_peer()) {
-    throw std::invalid_argument(
-        fmt::format("strategy '{}' is a Python peer: run it from bench/peers/", o.how.name));
+    throw std::invalid_argument(fmt::format(
+        "strategy '{}' is a peer: fleetcheck-bench runs it from bench/peers/", o.how.name));
   }
   const auto targets = make_targets(o);
   const auto start = clock::now();

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/count_text.hpp"
+#include "count_text.hpp"
 
 namespace fleetcheck::bench {
 namespace {

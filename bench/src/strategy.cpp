@@ -10,8 +10,8 @@ namespace fleetcheck::bench {
 namespace {
 
 constexpr std::string_view valid_names =
-    "sequential, threads:W, threads:N, event-loop, event-loop-mt, py-asyncio, py-threads:W, "
-    "py-sequential";
+    "sequential, threads:W, threads:N, event-loop, event-loop-mt, go-nethttp, curl-parallel, "
+    "py-asyncio, py-threads:W, py-sequential";
 
 /// "30" -> 30, "N" -> 0 (one worker per target).
 std::size_t parse_workers(std::string_view text, std::string_view whole) {
@@ -28,8 +28,16 @@ std::size_t parse_workers(std::string_view text, std::string_view whole) {
 }  // namespace
 
 bool strategy::is_peer() const {
-  return kind == strategy_kind::py_asyncio || kind == strategy_kind::py_threads ||
-         kind == strategy_kind::py_sequential;
+  switch (kind) {
+    case strategy_kind::py_asyncio:
+    case strategy_kind::py_threads:
+    case strategy_kind::py_sequential:
+    case strategy_kind::go_nethttp:
+    case strategy_kind::curl_parallel:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::size_t strategy::concurrency(std::size_t n) const {
@@ -43,7 +51,10 @@ std::size_t strategy::concurrency(std::size_t n) const {
     case strategy_kind::event_loop:
     case strategy_kind::event_loop_mt:
     case strategy_kind::py_asyncio:
+    case strategy_kind::go_nethttp:
       return std::max<std::size_t>(1, std::min(n, in_flight_cap));
+    case strategy_kind::curl_parallel:
+      return std::max<std::size_t>(1, std::min(n, curl_parallel_max));
   }
   return 1;
 }
@@ -54,6 +65,7 @@ std::size_t strategy::threads_needed(std::size_t n, unsigned cores) const {
     case strategy_kind::py_threads:
       return concurrency(n);
     case strategy_kind::event_loop_mt:
+    case strategy_kind::go_nethttp:  // GOMAXPROCS: one running thread per core
       return cores;
     default:
       return 0;
@@ -88,6 +100,10 @@ strategy parse_strategy(std::string_view text) {
     s.kind = strategy_kind::py_threads;
   } else if (head == "py-sequential") {
     s.kind = strategy_kind::py_sequential;
+  } else if (head == "go-nethttp") {
+    s.kind = strategy_kind::go_nethttp;
+  } else if (head == "curl-parallel") {
+    s.kind = strategy_kind::curl_parallel;
   } else {
     throw std::invalid_argument(
         fmt::format("unknown strategy '{}' (valid: {})", text, valid_names));
@@ -125,13 +141,13 @@ std::vector<strategy> parse_strategy_list(std::string_view text) {
 std::vector<strategy> default_strategies() {
   return parse_strategy_list(
       "sequential,threads:10,threads:30,threads:100,threads:N,event-loop,event-loop-mt,"
-      "py-asyncio,py-threads:100,py-sequential");
+      "go-nethttp,curl-parallel,py-asyncio,py-threads:100,py-sequential");
 }
 
 std::vector<strategy> quick_strategies() {
   return parse_strategy_list(
-      "sequential,threads:100,threads:N,event-loop,event-loop-mt,py-asyncio,py-threads:100,"
-      "py-sequential");
+      "sequential,threads:100,threads:N,event-loop,event-loop-mt,go-nethttp,curl-parallel,"
+      "py-asyncio,py-threads:100,py-sequential");
 }
 
 }  // namespace fleetcheck::bench

@@ -35,14 +35,16 @@ std::vector<std::size_t> parse_sizes(std::string_view text) {
 bench_options make_options(const bench_command_options& c) {
   bench_options o;
   if (c.quick) {
-    // About two minutes here: no 100,000 run, the slow pools left out, three runs a cell but a
-    // single one for a cell that takes 20 s (sequential at N=100).
+    // No 100,000 run, the slow pools left out, three runs a cell but a single one for a cell that
+    // takes 20 s (sequential at N=100), and a minute at most for measuring disturbed runs again,
+    // so that a busy machine does not double its time. (Measured: see the --quick help.)
     o.sizes = {100, 1000, 10000};
     o.strategies = quick_strategies();
     o.plan.reps = 3;
     o.plan.min_reps = 1;
     o.plan.max_run = std::chrono::seconds(20);
     o.plan.cell_budget = std::chrono::seconds(20);
+    o.retry_budget = std::chrono::seconds(60);
   }
   if (c.sizes) o.sizes = parse_sizes(*c.sizes);
   if (c.strategies) {
@@ -72,6 +74,8 @@ bench_options make_options(const bench_command_options& c) {
   o.out_dir = c.out_dir;
   o.python = c.python;
   o.peers_dir = c.peers_dir;
+  o.go_peer = c.go_peer;
+  o.curl = c.curl;
   o.mock_program = c.mock_program;
   o.client_program = c.client_program;
   o.plots = !c.no_plots;
@@ -82,42 +86,42 @@ bench_options make_options(const bench_command_options& c) {
 
 }  // namespace
 
-void add_bench_command(CLI::App& app, bench_command_options& o) {
-  auto* bench = app.add_subcommand(
-      "bench",
-      "Benchmark: sequential vs thread pool vs event loop (and Python peers) against a mock fleet; "
-      "writes a table, CSV, JSON and plots");
-  bench->add_flag("--quick", o.quick,
-                  "About 2 minutes: N up to 10,000, up to 3 runs, --max-run 20s, fewer strategies");
-  bench->add_option("--sizes", o.sizes, "Target counts, e.g. 100,1000,10000,100000 (default)");
-  bench->add_option("--reps", o.reps, "Runs per strategy and N (default 5; fewer for slow cells)");
-  bench->add_option("--strategies", o.strategies,
-                    "Comma-separated: sequential, threads:W, threads:N, event-loop, "
-                    "event-loop-mt, py-asyncio, py-threads:W, py-sequential (default: all)");
-  bench->add_option("--out", o.out_dir, "Output directory (default bench/results/<timestamp>)");
-  bench->add_option("--services", o.services,
-                    "Mock services (ports) the targets spread over (100)");
-  bench->add_option("--base-port", o.base_port,
-                    "First mock port (default 0: find a free range below the ephemeral ports)");
-  bench->add_option("--latency", o.latency, "Latency of every mock answer (default 200ms)");
-  bench->add_option("--timeout", o.timeout, "Timeout of each check (default 10s)");
-  bench->add_option("--max-run", o.max_run,
-                    "Skip a run predicted to take longer than this (default 30s)");
-  bench->add_option("--cell-budget", o.cell_budget,
-                    "Fewer runs (at least 3) when a cell would take longer (default 60s)");
-  bench->add_option("--run-timeout", o.run_timeout,
-                    "Kill a run after this (default: 3x its prediction + 15s, at least 20s)");
-  bench->add_option("--ready-timeout", o.ready_timeout,
-                    "How long the mock fleet may take to come up (default 10s)");
-  bench->add_option("--python", o.python, "Python for the peers (default /usr/bin/python3)");
-  bench->add_option("--peers-dir", o.peers_dir, "Directory of the Python peers (bench/peers)");
-  bench->add_option("--mock", o.mock_program,
-                    "fleetcheck-mock to use (default: next to fleetcheck)");
-  bench->add_option("--client", o.client_program,
-                    "fleetcheck-bench-client to use (default: next to fleetcheck)");
-  bench->add_option("--retries", o.retries,
-                    "Measure a run again when other processes used the CPU meanwhile (default 2)");
-  bench->add_flag("--no-plots", o.no_plots, "Do not run gnuplot");
+void add_bench_options(CLI::App& app, bench_command_options& o) {
+  app.add_flag("--quick", o.quick,
+               "At most 4 minutes (3.5 measured with other work on the 2 cores): N up to 10,000, "
+               "up to 3 runs, --max-run 20s, fewer strategies");
+  app.add_option("--sizes", o.sizes, "Target counts, e.g. 100,1000,10000,100000 (default)");
+  app.add_option("--reps", o.reps, "Runs per strategy and N (default 5; fewer for slow cells)");
+  app.add_option("--strategies", o.strategies,
+                 "Comma-separated: sequential, threads:W, threads:N, event-loop, "
+                 "event-loop-mt, go-nethttp, curl-parallel, py-asyncio, py-threads:W, "
+                 "py-sequential (default: all)");
+  app.add_option("--out", o.out_dir, "Output directory (default bench/results/<timestamp>)");
+  app.add_option("--services", o.services, "Mock services (ports) the targets spread over (100)");
+  app.add_option("--base-port", o.base_port,
+                 "First mock port (default 0: find a free range below the ephemeral ports)");
+  app.add_option("--latency", o.latency, "Latency of every mock answer (default 200ms)");
+  app.add_option("--timeout", o.timeout, "Timeout of each check (default 10s)");
+  app.add_option("--max-run", o.max_run,
+                 "Skip a run predicted to take longer than this (default 30s)");
+  app.add_option("--cell-budget", o.cell_budget,
+                 "Fewer runs (at least 3) when a cell would take longer (default 60s)");
+  app.add_option("--run-timeout", o.run_timeout,
+                 "Kill a run after this (default: 3x its prediction + 15s, at least 20s)");
+  app.add_option("--ready-timeout", o.ready_timeout,
+                 "How long the mock fleet may take to come up (default 10s)");
+  app.add_option("--python", o.python, "Python for the peers (default /usr/bin/python3)");
+  app.add_option("--peers-dir", o.peers_dir,
+                 "Directory of the Python and curl peers' scripts (bench/peers)");
+  app.add_option("--go-peer", o.go_peer,
+                 "The Go peer's program (default: fleetcheck-bench-go-nethttp next to this one)");
+  app.add_option("--curl", o.curl, "curl for the curl peer (default: curl on PATH)");
+  app.add_option("--mock", o.mock_program, "fleetcheck-mock to use (default: next to fleetcheck)");
+  app.add_option("--client", o.client_program,
+                 "fleetcheck-bench-client to use (default: next to fleetcheck)");
+  app.add_option("--retries", o.retries,
+                 "Measure a run again when other processes used the CPU meanwhile (default 2)");
+  app.add_flag("--no-plots", o.no_plots, "Do not run gnuplot");
 }
 
 int run_bench_command(const bench_command_options& options, std::ostream& out, std::ostream& err) {

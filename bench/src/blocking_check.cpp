@@ -1,4 +1,4 @@
-#include "bench/blocking_check.hpp"
+#include "blocking_check.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -13,7 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "bench/blocking_stream.hpp"
+#include "blocking_stream.hpp"
 #include "fleetcheck/check/judge.hpp"
 #include "fleetcheck/core/duration.hpp"
 #include "probe/classify.hpp"

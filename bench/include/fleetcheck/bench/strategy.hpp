@@ -9,10 +9,14 @@
 namespace fleetcheck::bench {
 
 /// Checks in flight at once, at most, for every strategy that can go wider: the event loops, the
-/// thread pools and the Python peers all get the same cap, so that none wins by opening more
-/// sockets. It also keeps a 100,000-target run inside the descriptor and ephemeral-port budget of
-/// one host.
+/// thread pools, the Python and the Go peers all get the same cap, so that none wins by opening
+/// more sockets. It also keeps a 100,000-target run inside the descriptor and ephemeral-port budget
+/// of one host.
 inline constexpr std::size_t in_flight_cap = 10000;
+
+/// curl runs at most this many transfers at once (its MAX_PARALLEL; --parallel-max above it does
+/// not raise it): the curl peer's own ceiling, below in_flight_cap.
+inline constexpr std::size_t curl_parallel_max = 300;
 
 enum class strategy_kind : std::uint8_t {
   sequential,     ///< blocking sockets, one check after another
@@ -22,16 +26,19 @@ enum class strategy_kind : std::uint8_t {
   py_asyncio,     ///< Python: asyncio + aiohttp, one ClientSession, asyncio.gather
   py_threads,     ///< Python: ThreadPoolExecutor(W) + requests
   py_sequential,  ///< Python: requests in a for loop
+  go_nethttp,     ///< Go: net/http, one goroutine per URL (bench/peers/go_nethttp)
+  curl_parallel,  ///< curl -Z: the curl tool's parallel transfers (bench/peers/curl_parallel.sh)
 };
 
 /// One concurrency model, as named on the command line: "sequential", "threads:30", "threads:N",
-/// "event-loop", "event-loop-mt", "py-asyncio", "py-threads:100", "py-sequential".
+/// "event-loop", "event-loop-mt", "go-nethttp", "curl-parallel", "py-asyncio", "py-threads:100",
+/// "py-sequential".
 struct strategy {
   strategy_kind kind = strategy_kind::event_loop;
   std::size_t workers = 0;  ///< W of threads:W / py-threads:W; 0 = one per target ("threads:N")
   std::string name;         ///< canonical spelling, e.g. "threads:N"
 
-  /// Runs outside our binary (a Python script).
+  /// Runs outside our binary: a peer (Python, Go or curl), not fleetcheck-bench-client.
   bool is_peer() const;
   /// Checks in flight at once for `n` targets (the same cap for everyone, see in_flight_cap).
   std::size_t concurrency(std::size_t n) const;
@@ -46,9 +53,9 @@ strategy parse_strategy(std::string_view text);
 /// std::invalid_argument.
 std::vector<strategy> parse_strategy_list(std::string_view text);
 
-/// The full suite: every strategy of issue 4 and the three Python peers.
+/// The full suite: every strategy of issue 4, the Go and curl peers and the three Python peers.
 std::vector<strategy> default_strategies();
-/// The two-minute suite: the slow thread pools (10 and 30 workers) left out.
+/// The quick suite: the slow thread pools (10 and 30 workers) left out.
 std::vector<strategy> quick_strategies();
 
 }  // namespace fleetcheck::bench

@@ -1,11 +1,11 @@
-#include "bench/blocking_drivers.hpp"
+#include "blocking_drivers.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
 
-#include "bench/blocking_check.hpp"
+#include "blocking_check.hpp"
 
 namespace fleetcheck::bench {
 

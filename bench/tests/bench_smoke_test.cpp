@@ -1,5 +1,6 @@
-// `fleetcheck bench` end to end at N=20, and its own failure modes: a port in use, a mock that does
-// not come up, a strategy that crashes or overruns. Every run is a real child process on loopback.
+// fleetcheck-bench (the harness behind `fleetcheck bench`) end to end at N=20, and its own failure
+// modes: a port in use, a mock that does not come up, a strategy that crashes or overruns. Every
+// run is a real child process on loopback.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -47,7 +48,7 @@ class scratch_dir {
 
 process_outcome bench(std::vector<std::string> args,
                       std::chrono::seconds limit = std::chrono::seconds(60)) {
-  args.insert(args.begin(), {FLEETCHECK_BIN, "bench"});
+  args.insert(args.begin(), FLEETCHECK_BENCH_BIN);
   return fleetcheck::bench::run_measured(args, limit);
 }
 
@@ -103,6 +104,62 @@ TEST(bench_harness, measures_every_strategy_at_n20_and_writes_every_file) {
   std::stringstream text;
   text << md.rdbuf();
   EXPECT_NE(text.str().find("| event-loop | 20 |"), std::string::npos) << text.str();
+}
+
+/// Runs one peer at N=20 (every check healthy, the usual files), or says why it cannot run here.
+void expect_peer_measured(const std::string& strategy) {
+  scratch_dir dir(strategy);
+  const auto r = bench(
+      with({"--sizes", "20", "--reps", "1", "--strategies", strategy, "--out", dir.path().string()},
+           fast));
+  ASSERT_EQ(r.kind, exit_kind::exited) << r.err_tail;
+  EXPECT_EQ(r.code, 0) << r.out << r.err_tail;
+  const auto cells = read_json(dir.path() / "results.json")["cells"];
+  ASSERT_EQ(cells.size(), 1u);
+  const auto& c = cells[0];
+  ASSERT_FALSE(c.contains("skipped")) << c["skipped"];
+  EXPECT_EQ(c["strategy"], strategy);
+  EXPECT_EQ(c["summary"]["good_runs"], 1) << c;
+  EXPECT_EQ(c["summary"]["ok_min"], 20) << c;
+  EXPECT_GT(c["summary"]["max_rss_kib"].get<long>(), 0) << c;
+}
+
+TEST(bench_peers, go_nethttp_checks_every_target_at_n20) {
+  const auto go_peer = fs::path(FLEETCHECK_BENCH_BIN).parent_path() / "fleetcheck-bench-go-nethttp";
+  if (!fs::exists(go_peer)) {
+    GTEST_SKIP() << go_peer.string()
+                 << " was not built: go was not found when configuring (apt install golang-go, "
+                    "then configure and build again)";
+  }
+  expect_peer_measured("go-nethttp");
+}
+
+TEST(bench_peers, curl_parallel_checks_every_target_at_n20) {
+  if (fleetcheck::bench::find_on_path("curl").empty()) {
+    GTEST_SKIP() << "curl is not installed (apt install curl)";
+  }
+  expect_peer_measured("curl-parallel");
+}
+
+TEST(bench_peers, a_missing_tool_skips_its_cell_and_says_why) {
+  scratch_dir dir("missing");
+  const auto r = bench(with(
+      {"--sizes", "20", "--reps", "1", "--strategies", "event-loop,go-nethttp,curl-parallel",
+       "--go-peer", "/nonexistent/go", "--curl", "/nonexistent/curl", "--out", dir.path().string()},
+      fast));
+  ASSERT_EQ(r.kind, exit_kind::exited) << r.err_tail;
+  EXPECT_EQ(r.code, 0) << r.out << r.err_tail;
+  const auto cells = read_json(dir.path() / "results.json")["cells"];
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_FALSE(cells[0].contains("skipped")) << cells[0];
+  EXPECT_NE(cells[1]["skipped"].get<std::string>().find("/nonexistent/go not found"),
+            std::string::npos)
+      << cells[1];
+  EXPECT_NE(cells[1]["skipped"].get<std::string>().find("apt install golang-go"), std::string::npos)
+      << cells[1];
+  EXPECT_EQ(cells[2]["skipped"], "/nonexistent/curl not found (apt install curl)") << cells[2];
+  EXPECT_NE(r.out.find("go-nethttp      skipped: /nonexistent/go not found"), std::string::npos)
+      << r.out;
 }
 
 TEST(bench_harness, skips_what_would_take_too_long_and_says_why) {
@@ -201,6 +258,39 @@ TEST(bench_harness, rejects_an_unknown_strategy_before_starting_anything) {
   ASSERT_EQ(r.kind, exit_kind::exited);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err_tail.find("unknown strategy 'goroutines'"), std::string::npos) << r.err_tail;
+}
+
+TEST(bench_launcher, fleetcheck_bench_runs_the_harness_with_its_own_help) {
+  const auto r = fleetcheck::bench::run_measured({FLEETCHECK_BIN, "bench", "--help"},
+                                                 std::chrono::seconds(30));
+  ASSERT_EQ(r.kind, exit_kind::exited);
+  EXPECT_EQ(r.code, 0) << r.err_tail;
+  EXPECT_NE(r.out.find("fleetcheck-bench"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--strategies"), std::string::npos) << r.out;
+
+  const auto bad = fleetcheck::bench::run_measured(
+      {FLEETCHECK_BIN, "bench", "--strategies", "event-loop,goroutines"}, std::chrono::seconds(30));
+  ASSERT_EQ(bad.kind, exit_kind::exited);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err_tail.find("unknown strategy 'goroutines'"), std::string::npos) << bad.err_tail;
+
+  const auto listed =
+      fleetcheck::bench::run_measured({FLEETCHECK_BIN, "--help"}, std::chrono::seconds(30));
+  EXPECT_NE(listed.out.find("bench"), std::string::npos) << listed.out;
+}
+
+TEST(bench_launcher, says_how_to_get_the_harness_when_it_is_not_there) {
+  scratch_dir dir("launcher");
+  const auto alone = dir.path() / "fleetcheck";
+  fs::copy_file(FLEETCHECK_BIN, alone);
+  const auto r = fleetcheck::bench::run_measured({alone.string(), "bench", "--quick"},
+                                                 std::chrono::seconds(30));
+  ASSERT_EQ(r.kind, exit_kind::exited);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err_tail, "fleetcheck: bench: fleetcheck-bench is not installed next to " +
+                            alone.string() +
+                            " (build with -DFLEETCHECK_BENCH=ON or run scripts/bench)\n");
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

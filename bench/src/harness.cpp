@@ -9,14 +9,14 @@
 
 #include <fmt/format.h>
 
-#include "bench/count_text.hpp"
-#include "bench/machine.hpp"
-#include "bench/peers.hpp"
+#include "count_text.hpp"
 #include "fleetcheck/bench/child_process.hpp"
 #include "fleetcheck/bench/client.hpp"
 #include "fleetcheck/bench/mock_process.hpp"
 #include "fleetcheck/bench/plot.hpp"
 #include "fleetcheck/bench/results.hpp"
+#include "machine.hpp"
+#include "peers.hpp"
 
 namespace fleetcheck::bench {
 namespace {
@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 /// The programs a suite needs, found before anything starts.
 struct programs {
   fs::path mock, client;
+  fs::path go_peer;  ///< may be missing: go-nethttp is then skipped, not the suite
 };
 
 programs locate_programs(const bench_options& o) {
@@ -33,7 +34,8 @@ programs locate_programs(const bench_options& o) {
   const auto self = fs::read_symlink("/proc/self/exe", ec);
   const auto here = ec ? fs::path(".") : self.parent_path();
   programs p{o.mock_program.empty() ? here / "fleetcheck-mock" : o.mock_program,
-             o.client_program.empty() ? here / "fleetcheck-bench-client" : o.client_program};
+             o.client_program.empty() ? here / "fleetcheck-bench-client" : o.client_program,
+             o.go_peer.empty() ? here / go_peer_program : o.go_peer};
   for (const auto& [path, target] :
        {std::pair{p.mock, "fleetcheck-mock"}, std::pair{p.client, "fleetcheck-bench-client"}}) {
     if (::access(path.c_str(), X_OK) != 0) {
@@ -149,7 +151,7 @@ class suite {
     const auto progs = locate_programs(options_);
     install_interrupt_handler();
     describe(started);
-    probe_python();
+    probe_peer_tools(progs);
 
     out_ << fmt::format("fleetcheck bench: results go to {}\n", dir_.string());
     {
@@ -232,16 +234,14 @@ class suite {
     }
   }
 
-  void probe_python() {
+  void probe_peer_tools(const programs& progs) {
     const bool any_peer = std::any_of(options_.strategies.begin(), options_.strategies.end(),
                                       [](const strategy& s) { return s.is_peer(); });
     if (!any_peer) return;
-    peers_ = probe_peers(options_.python,
-                         options_.peers_dir.empty() ? default_peers_dir() : options_.peers_dir);
-    if (!peers_.versions.empty()) {
-      report_.context.notes.push_back(fmt::format("Python peers: {} ({}, run with -s -E).",
-                                                  peers_.versions, options_.python.string()));
-    }
+    peers_ = probe_peers(
+        peer_settings{options_.python, options_.peers_dir, progs.go_peer, options_.curl},
+        options_.strategies);
+    for (const auto& v : peers_.versions) report_.context.notes.push_back(v + ".");
   }
 
   void measure_all(mock_process& mock, const programs& progs) {
@@ -307,7 +307,7 @@ class suite {
                      mock_process& mock, const programs& progs) {
     std::vector<std::string> argv;
     if (s.is_peer()) {
-      argv = {peers_.python.string(), "-s", "-E", peers_.script(s).string()};
+      argv = peers_.command(s);
     } else {
       argv = {progs.client.string()};
     }
@@ -442,11 +442,11 @@ class suite {
   bool interrupted_ = false;
   bool mock_lost_ = false;
   bool plots_drawn_ = false;
-  std::chrono::seconds retry_budget_{180};  // for waiting and measuring again, whole suite
-  int disturbed_retried_ = 0;               // runs measured again because of other processes
-  int disturbed_kept_ = 0;                  // runs still disturbed after the retries
-  double other_cpu_total_ = 0;              // CPU other processes took during our runs
-  double measured_wall_total_ = 0;          // the wall time of our runs
+  std::chrono::seconds retry_budget_{options_.retry_budget};  // waiting, measuring again
+  int disturbed_retried_ = 0;       // runs measured again because of other processes
+  int disturbed_kept_ = 0;          // runs still disturbed after the retries
+  double other_cpu_total_ = 0;      // CPU other processes took during our runs
+  double measured_wall_total_ = 0;  // the wall time of our runs
 };
 
 }  // namespace

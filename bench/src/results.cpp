@@ -7,7 +7,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include "bench/count_text.hpp"
+#include "count_text.hpp"
 
 namespace fleetcheck::bench {
 namespace {

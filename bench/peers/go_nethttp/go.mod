@@ -1,0 +1,3 @@
+module fleetcheck/bench/peers/go_nethttp
+
+go 1.19
