@@ -102,6 +102,8 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
     err << "fleetcheck: " << e.what() << '\n';
     return bad_input;
   }
+  // Only once the input is known good: bad input stays a single line on stderr.
+  for (const auto& notice : p.notices) err << "fleetcheck: note: " << notice << '\n';
 
   // Open the output before checking anything: a typo in -o should not cost a whole run.
   std::optional<atomic_output> file;

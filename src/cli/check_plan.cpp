@@ -167,6 +167,7 @@ check_plan make_check_plan(const check_options& o) {
     p.targets = std::move(file.targets);
     if (file.deadline && !o.deadline) p.run.deadline = *file.deadline;
     if (file.concurrency) p.run.concurrency = *file.concurrency;
+    p.notices = std::move(file.notices);
   }
   const auto listed_from = p.targets.size();
   if (!o.targets_file.empty()) {

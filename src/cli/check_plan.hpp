@@ -1,6 +1,7 @@
 #pragma once
 // Internal: `fleetcheck check`'s command line turned into targets and run options.
 
+#include <string>
 #include <vector>
 
 #include "fleetcheck/cli/check_command.hpp"
@@ -15,6 +16,8 @@ struct check_plan {
   engine::run_options run;
   unsigned threads = 0;
   report::format format = report::format::table;
+  /// The config file's notes (config::fleet_config::notices), for stderr.
+  std::vector<std::string> notices;
 };
 
 /// Reads every target source the options name, with the precedence documented in

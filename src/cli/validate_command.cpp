@@ -16,9 +16,42 @@ namespace {
 
 using nlohmann::json;
 
+// One overload per protocol: a protocol added to core::protocol_spec does not compile here until
+// validate knows how to show it.
+std::string protocol_name(const core::http_spec& spec) {
+  return spec.tls ? "https" : "http";
+}
+std::string protocol_name(const core::tcp_spec&) {
+  return "tcp";
+}
+std::string protocol_name(const core::unsupported_spec& spec) {
+  return spec.scheme;
+}
+
+/// What only this protocol has, under its own key.
+void add_protocol_json(json& out, const core::http_spec&, const core::check_settings& s,
+                       const auto& hide) {
+  json headers = json::object();
+  for (const auto& [name, value] : s.http.request.headers) headers[name] = hide(value);
+  out["http"] = {{"method", s.http.request.method},
+                 {"headers", headers},
+                 {"body", hide(s.http.request.body)},
+                 {"expect_status", s.http.expect_status.describe()},
+                 {"max_body_bytes", s.http.max_body_bytes},
+                 {"max_header_bytes", s.http.max_header_bytes},
+                 {"follow_redirects", s.http.follow_redirects}};
+}
+void add_protocol_json(json& out, const core::tcp_spec&, const core::check_settings& s,
+                       const auto& hide) {
+  out["tcp"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
+}
+void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
+                       const auto& hide) {
+  out["unsupported"] = hide(spec.why);
+}
+
 std::string protocol_of(const core::target& t) {
-  if (std::holds_alternative<core::tcp_spec>(t.spec)) return "tcp";
-  return t.uses_tls() ? "https" : "http";
+  return std::visit([](const auto& spec) { return protocol_name(spec); }, t.spec);
 }
 
 json target_json(const core::target& t) {
@@ -31,22 +64,11 @@ json target_json(const core::target& t) {
            {"timeout_seconds", core::to_seconds(s.timeout)},
            {"retries", s.retries}};
   if (!t.group.empty()) out["group"] = t.group;
+  if (t.interval) out["interval_seconds"] = core::to_seconds(*t.interval);
   std::vector<std::string> conditions;
   for (const auto& c : s.conditions) conditions.push_back(c.text());
   out["conditions"] = conditions;
-  if (std::holds_alternative<core::http_spec>(t.spec)) {
-    json headers = json::object();
-    for (const auto& [name, value] : s.http.request.headers) headers[name] = hide(value);
-    out["http"] = {{"method", s.http.request.method},
-                   {"headers", headers},
-                   {"body", hide(s.http.request.body)},
-                   {"expect_status", s.http.expect_status.describe()},
-                   {"max_body_bytes", s.http.max_body_bytes},
-                   {"max_header_bytes", s.http.max_header_bytes},
-                   {"follow_redirects", s.http.follow_redirects}};
-  } else {
-    out["tcp"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
-  }
+  std::visit([&](const auto& spec) { add_protocol_json(out, spec, s, hide); }, t.spec);
   if (t.uses_tls()) {
     out["tls"] = {{"ca_file", s.tls.ca_file},
                   {"server_name", s.tls.server_name},
@@ -84,6 +106,7 @@ int run_validate(const check_options& options, std::ostream& out, std::ostream& 
     }
     const auto p = make_check_plan(options);
     probe::tls_contexts tls(p.targets);  // a CA or key file that does not load is invalid too
+    for (const auto& notice : p.notices) err << "fleetcheck: note: " << notice << '\n';
     if (options.format == "json") {
       json doc{{"deadline_seconds", core::to_seconds(p.run.deadline)},
                {"concurrency", p.run.concurrency},

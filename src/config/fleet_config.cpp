@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/gatus_config.hpp"
 #include "config/settings_keys.hpp"
 #include "config/yaml_reader.hpp"
 #include "fleetcheck/config/target_url.hpp"
@@ -57,6 +58,13 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
 
 fleet_config read_fleet(const yaml_reader& r, const YAML::Node& root,
                         const settings_overlay& flags) {
+  if (const auto key = gatus_only_key(root); key && !root["targets"]) {
+    r.fail(key, "",
+           fmt::format("'{}' is a Gatus key, but this file has no 'endpoints:' (Gatus can merge a "
+                       "directory of files; fleetcheck reads one): give the file with the "
+                       "endpoints, or list them in this one",
+                       key.Scalar()));
+  }
   r.check_keys(root, top_keys, "");
   fleet_config config;
   if (const auto n = root["deadline"]) config.deadline = r.duration(n, "", "deadline");
@@ -70,7 +78,10 @@ fleet_config read_fleet(const yaml_reader& r, const YAML::Node& root,
   }
   if (flags) flags(inherited);
   const auto targets = root["targets"];
-  if (!targets) r.fail(root, "", "missing 'targets': list the services to check");
+  if (!targets) {
+    r.fail(root, "",
+           "missing 'targets': list the services to check (a Gatus config has 'endpoints:')");
+  }
   if (!targets.IsSequence()) r.fail(targets, "", "'targets' must be a list");
   if (targets.size() == 0) r.fail(targets, "", "'targets' is empty: nothing to check");
   config.targets.reserve(targets.size());
@@ -127,6 +138,7 @@ fleet_config parse_config(std::string_view yaml, std::string_view source,
   yaml_reader r(source);
   if (!root || root.IsNull()) throw config_error(fmt::format("{}: the file is empty", source));
   try {
+    if (is_gatus_config(root)) return read_gatus_config(root, source, flags);
     return read_fleet(r, root, flags);
   } catch (const YAML::Exception& e) {
     // e.g. a key that is itself a list: still a config error with a line, never a crash.

@@ -34,11 +34,19 @@ std::span<const std::string_view> keys_of(const core::http_spec&) {
 std::span<const std::string_view> keys_of(const core::tcp_spec&) {
   return tcp_keys;
 }
+// An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
+// such targets, and they have their own keys (gatus_endpoint.cpp).
+std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
+  return {};
+}
 std::string_view label_of(const core::http_spec&) {
   return "http:// and https://";
 }
 std::string_view label_of(const core::tcp_spec&) {
   return "tcp://";
+}
+std::string_view label_of(const core::unsupported_spec&) {
+  return "unsupported";
 }
 
 /// "\r\n" and "\n" in stream send/expect strings, so that line protocols can be spoken.
@@ -55,17 +63,6 @@ std::string unescape(const std::string& in) {
   return out;
 }
 
-std::string upper_method(const yaml_reader& r, const YAML::Node& n, std::string_view context) {
-  auto method = r.scalar(n, context, "method");
-  std::transform(method.begin(), method.end(), method.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (method.empty() ||
-      method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
-    r.fail(n, context, fmt::format("invalid method '{}'", method));
-  }
-  return method;
-}
-
 void read_tls(const yaml_reader& r, const YAML::Node& n, std::string_view context,
               core::tls_settings& tls) {
   r.check_keys(n, tls_keys, fmt::format("{}{}tls", context, context.empty() ? "" : ": "));
@@ -78,23 +75,6 @@ void read_tls(const yaml_reader& r, const YAML::Node& n, std::string_view contex
   }
   if (tls.cert_file.empty() != tls.key_file.empty()) {
     r.fail(n, context, "tls: cert_file and key_file go together (mTLS needs both)");
-  }
-}
-
-void read_headers(const yaml_reader& r, const YAML::Node& n, std::string_view context,
-                  core::check_settings& into) {
-  if (!n.IsMap()) r.fail(n, context, "'headers' must be a mapping of header names to values");
-  for (const auto& h : n) {
-    const auto name = r.scalar(h.first, context, "headers");
-    if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos) {
-      r.fail(h.first, context, fmt::format("invalid header name '{}'", name));
-    }
-    auto value = r.scalar(h.second, context, name);
-    if (value.find_first_of("\r\n") != std::string::npos) {
-      r.fail(h.second, context, fmt::format("header '{}' contains a line break", name));
-    }
-    if (core::is_secret_name(name)) core::add_secret(into.secrets, value);
-    set_header(into.http.request, name, std::move(value));
   }
 }
 
@@ -132,6 +112,34 @@ void read_conditions(const yaml_reader& r, const YAML::Node& n, std::string_view
 }
 
 }  // namespace
+
+std::string upper_method(const yaml_reader& r, const YAML::Node& n, std::string_view context) {
+  auto method = r.scalar(n, context, "method");
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (method.empty() ||
+      method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+    r.fail(n, context, fmt::format("invalid method '{}'", method));
+  }
+  return method;
+}
+
+void read_headers(const yaml_reader& r, const YAML::Node& n, std::string_view context,
+                  core::check_settings& into) {
+  if (!n.IsMap()) r.fail(n, context, "'headers' must be a mapping of header names to values");
+  for (const auto& h : n) {
+    const auto name = r.scalar(h.first, context, "headers");
+    if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos) {
+      r.fail(h.first, context, fmt::format("invalid header name '{}'", name));
+    }
+    auto value = r.scalar(h.second, context, name);
+    if (value.find_first_of("\r\n") != std::string::npos) {
+      r.fail(h.second, context, fmt::format("header '{}' contains a line break", name));
+    }
+    if (core::is_secret_name(name)) core::add_secret(into.secrets, value);
+    set_header(into.http.request, name, std::move(value));
+  }
+}
 
 std::span<const std::string_view> common_target_keys() {
   return common_keys;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,32 @@ void yaml_reader::check_keys(const YAML::Node& map, std::span<const std::string_
   }
 }
 
+namespace {
+
+/// Go's os.Expand: `$` followed by one of these is a one-character variable name ($1, $*).
+bool is_shell_special(char c) {
+  return (c >= '0' && c <= '9') || std::string_view("*#$@!?-").find(c) != std::string_view::npos;
+}
+bool is_name_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string yaml_reader::env_value(const YAML::Node& node, std::string_view context,
+                                   std::string_view key, const std::string& name) const {
+  if (name.empty()) fail(node, context, fmt::format("'{}': empty variable name in ${{}}", key));
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) {
+    // Gatus would read "" here; a `$` meant literally is the usual cause, so say how to write it.
+    fail(node, context,
+         fmt::format("'{}' uses environment variable {} which is not set{}", key, name,
+                     env_ == env_syntax::shell ? " (write $$ for a literal $)" : ""));
+  }
+  if (core::is_secret_name(name)) core::add_secret(env_secrets_, value);
+  return value;
+}
+
 std::string yaml_reader::scalar(const YAML::Node& node, std::string_view context,
                                 std::string_view key) const {
   if (!node.IsScalar()) fail(node, context, fmt::format("'{}' must be a single value", key));
@@ -49,21 +76,25 @@ std::string yaml_reader::scalar(const YAML::Node& node, std::string_view context
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '$' && i + 1 < raw.size() && raw[i + 1] == '$') {
+    const char next = i + 1 < raw.size() ? raw[i + 1] : '\0';
+    if (raw[i] != '$' || next == '\0') {
+      out += raw[i];
+    } else if (next == '$') {
       out += '$';
       ++i;
-    } else if (raw[i] == '$' && i + 1 < raw.size() && raw[i + 1] == '{') {
+    } else if (next == '{') {
       const auto close = raw.find('}', i + 2);
       if (close == std::string::npos) fail(node, context, fmt::format("'{}': unclosed ${{", key));
-      const auto name = raw.substr(i + 2, close - i - 2);
-      const char* value = std::getenv(name.c_str());
-      if (value == nullptr) {
-        fail(node, context,
-             fmt::format("'{}' uses environment variable {} which is not set", key, name));
-      }
-      if (core::is_secret_name(name)) core::add_secret(env_secrets_, value);
-      out += value;
+      out += env_value(node, context, key, raw.substr(i + 2, close - i - 2));
       i = close;
+    } else if (env_ == env_syntax::shell && (is_shell_special(next) || is_name_char(next))) {
+      // $VAR as Go reads it: a special character alone, else the longest run of name characters.
+      std::size_t end = i + 2;
+      if (!is_shell_special(next)) {
+        while (end < raw.size() && is_name_char(raw[end])) ++end;
+      }
+      out += env_value(node, context, key, raw.substr(i + 1, end - i - 1));
+      i = end - 1;
     } else {
       out += raw[i];
     }

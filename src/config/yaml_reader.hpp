@@ -13,11 +13,18 @@
 
 namespace fleetcheck::config {
 
+/// How environment variables are written in a file's values.
+enum class env_syntax {
+  braces,  ///< fleetcheck's own files: ${VAR} only, so that a lone `$` stays a `$`
+  shell,   ///< Gatus files: ${VAR} and $VAR, as Go's os.ExpandEnv reads them
+};
+
 /// Reads values out of one YAML document. Every failure throws core::config_error
 /// "source:line: context: message"; `context` names the target ("target 'api'") or section.
 class yaml_reader {
  public:
-  explicit yaml_reader(std::string_view source) : source_(source) {}
+  explicit yaml_reader(std::string_view source, env_syntax env = env_syntax::braces)
+      : source_(source), env_(env) {}
 
   [[noreturn]] void fail(const YAML::Node& at, std::string_view context,
                          std::string_view message) const;
@@ -41,8 +48,9 @@ class yaml_reader {
                   std::string_view context, std::span<const std::string_view> elsewhere = {},
                   std::string_view elsewhere_why = {}) const;
 
-  /// A scalar with ${VAR} replaced from the environment; an unset variable is an error, never "".
-  /// Values of secret-looking variables are remembered (take_env_secrets).
+  /// A scalar with ${VAR} (and with env_syntax::shell, $VAR) replaced from the environment, and
+  /// `$$` read as `$`; an unset variable is an error, never "". Values of secret-looking
+  /// variables are remembered (take_env_secrets).
   std::string scalar(const YAML::Node& node, std::string_view context, std::string_view key) const;
   core::duration duration(const YAML::Node& node, std::string_view context,
                           std::string_view key) const;
@@ -58,7 +66,12 @@ class yaml_reader {
   std::vector<std::string> take_env_secrets() const;
 
  private:
+  /// The variable's value; fails naming it when it is not set.
+  std::string env_value(const YAML::Node& node, std::string_view context, std::string_view key,
+                        const std::string& name) const;
+
   std::string source_;
+  env_syntax env_;
   mutable std::vector<std::string> env_secrets_;
 };
 

@@ -40,6 +40,8 @@ std::string_view to_string(failure f) {
       return "io_error";
     case failure::internal_error:
       return "internal_error";
+    case failure::unsupported_protocol:
+      return "unsupported_protocol";
     case failure::timeout:
       return "timeout";
     case failure::deadline:

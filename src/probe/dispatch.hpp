@@ -6,6 +6,7 @@
 
 #include "probe/http/http_probe.hpp"
 #include "probe/tcp/tcp_probe.hpp"
+#include "probe/unsupported_probe.hpp"
 
 namespace fleetcheck::probe {
 

@@ -24,10 +24,15 @@ struct fleet_config {
   std::vector<core::target> targets;
   std::optional<core::duration> deadline;
   std::optional<std::size_t> concurrency;
+  /// What the source holds that is accepted but not checked or not used, one line per kind
+  /// ("gatus.yaml: ignored (...): alerting, ui"): the CLI prints each as a note on stderr, so
+  /// that nothing in a file is dropped without a word.
+  std::vector<std::string> notices;
 };
 
-/// Reads a YAML fleet file. Unknown keys, keys that do not apply to a target's protocol, bad
-/// values, bad URLs, duplicate names and an empty target list are errors: throws
+/// Reads a YAML fleet file: fleetcheck's own (`targets:`), or a Gatus configuration
+/// (`endpoints:`, see docs/gatus.md). Unknown keys, keys that do not apply to a target's protocol,
+/// bad values, bad URLs, duplicate names and an empty target list are errors: throws
 /// core::config_error naming "file:line" and the target.
 fleet_config load_config_file(const std::string& path, const settings_overlay& flags = {});
 

@@ -18,19 +18,20 @@ enum class failure : std::uint8_t {
   unexpected_reply,   ///< a stream check's reply does not begin with `expect`
 
   // No usable answer: outcome `error`.
-  resolve_failed,      ///< the host name could not be resolved
-  connection_refused,  ///< nothing listens on the port (RST to SYN)
-  unreachable,         ///< no route to the host or network
-  connection_reset,    ///< the server reset the connection
-  connection_closed,   ///< the server closed the connection before a complete answer
-  tls_certificate,     ///< the certificate did not verify (expired, unknown issuer, name, ...)
-  tls_handshake,       ///< the TLS handshake failed for another reason
-  malformed_response,  ///< the bytes are not the protocol (bad HTTP, HTTP/2 only, ...)
-  body_too_large,      ///< the body exceeds max_body
-  headers_too_large,   ///< the status line and headers exceed max_header
-  bad_redirect,        ///< a redirect that cannot be followed (bad or unsupported Location)
-  io_error,            ///< any other error of the operating system
-  internal_error,      ///< a bug in fleetcheck caught inside the check; the run went on
+  resolve_failed,        ///< the host name could not be resolved
+  connection_refused,    ///< nothing listens on the port (RST to SYN)
+  unreachable,           ///< no route to the host or network
+  connection_reset,      ///< the server reset the connection
+  connection_closed,     ///< the server closed the connection before a complete answer
+  tls_certificate,       ///< the certificate did not verify (expired, unknown issuer, name, ...)
+  tls_handshake,         ///< the TLS handshake failed for another reason
+  malformed_response,    ///< the bytes are not the protocol (bad HTTP, HTTP/2 only, ...)
+  body_too_large,        ///< the body exceeds max_body
+  headers_too_large,     ///< the status line and headers exceed max_header
+  bad_redirect,          ///< a redirect that cannot be followed (bad or unsupported Location)
+  io_error,              ///< any other error of the operating system
+  internal_error,        ///< a bug in fleetcheck caught inside the check; the run went on
+  unsupported_protocol,  ///< a check fleetcheck cannot make yet (icmp://, DNS, ...): no I/O
 
   // Out of time.
   timeout,      ///< the check's own timeout ran out (outcome `timeout`)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -26,9 +27,18 @@ struct tcp_spec {
   endpoint at;
 };
 
+/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as icmp://, dns or ssh://). Such
+/// a target is still a row of the report, an error saying so, found without any I/O: one
+/// endpoint that cannot be checked must not stop the others from being checked.
+struct unsupported_spec {
+  std::string scheme;  ///< "icmp", "dns", ...: the protocol `validate` shows
+  endpoint at;         ///< as far as the URL gives it; nothing connects to it
+  std::string why;     ///< the row's error: "icmp:// checks are not supported yet"
+};
+
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec = std::variant<http_spec, tcp_spec>;
+using protocol_spec = std::variant<http_spec, tcp_spec, unsupported_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {
@@ -38,6 +48,9 @@ struct target {
   std::string group;   ///< optional grouping for reports and selection
   protocol_spec spec;
   check_settings settings;
+  /// How often a scheduler should check it (Gatus's `interval`); unset when the source does not
+  /// say. A one-shot `check` does not use it.
+  std::optional<duration> interval;
 
   const endpoint& at() const {
     return std::visit([](const auto& s) -> const endpoint& { return s.at; }, spec);
