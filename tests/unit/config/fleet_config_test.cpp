@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "config_test_support.hpp"
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"
 
@@ -16,22 +17,14 @@ using ::testing::HasSubstr;
 namespace {
 
 config::fleet_config parse(const std::string& yaml) {
-  return config::parse_config(yaml, "fleet.yaml");
+  return testkit::parse_as("fleet.yaml", yaml);
 }
 
-/// The message of the config_error that parsing `yaml` throws.
 std::string error_of(const std::string& yaml) {
-  try {
-    parse(yaml);
-  } catch (const core::config_error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return testkit::error_parsing("fleet.yaml", yaml);
 }
 
-const core::http_spec& http_of(const core::target& t) {
-  return std::get<core::http_spec>(t.spec);
-}
+using testkit::http_of;
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "config_test_support.hpp"
 #include "fleetcheck/config/fleet_config.hpp"
 #include "fleetcheck/core/config_error.hpp"
 
@@ -21,21 +22,14 @@ using ::testing::IsEmpty;
 namespace {
 
 config::fleet_config parse(const std::string& yaml, const config::settings_overlay& flags = {}) {
-  return config::parse_config(yaml, "gatus.yaml", flags);
+  return testkit::parse_as("gatus.yaml", yaml, flags);
 }
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse(yaml);
-  } catch (const core::config_error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return testkit::error_parsing("gatus.yaml", yaml);
 }
 
-const core::http_spec& http_of(const core::target& t) {
-  return std::get<core::http_spec>(t.spec);
-}
+using testkit::http_of;
 
 const core::unsupported_spec& unsupported_of(const core::target& t) {
   return std::get<core::unsupported_spec>(t.spec);
