@@ -144,6 +144,12 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   if (show_progress(options)) draw_progress(run, p.run, err);
   const auto result = run.wait();
+  // Nothing in flight matters once the results are taken: stop the loops before the report is
+  // built, so that checks timing out at the deadline do not compete with it for the cores (at
+  // 10,000 targets they would). The watch goes first, on its own loop; from here a signal has its
+  // default effect and ends the process.
+  watch.reset();
+  pool.stop();
 
   try {
     write_report(sink, p, result, streamed, options, out);
@@ -156,10 +162,6 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
                        file ? " to " + options.output_file : std::string(), e.what());
     return internal_error;
   }
-  // What is still in flight is torn down by the pool, without waiting for it; the watch goes
-  // first, on its own loop, so that no signal handler runs while the loops stop.
-  watch.reset();
-  pool.stop();
   if (signalled.load() != 0) {
     err << "fleetcheck: interrupted; unfinished checks are reported as 'deadline'\n";
     return 128 + signalled;
