@@ -1,7 +1,13 @@
+#include <cmath>
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "fleetcheck/report/latency.hpp"
 #include "fleetcheck/report/report.hpp"
+#include "fleetcheck/report/text.hpp"
 #include "fleetcheck/report/timestamps.hpp"
 
 namespace fleetcheck::report {
@@ -56,35 +62,84 @@ json summary_json(const fleet_view& fleet) {
   return out;
 }
 
-json result_json(const core::target& t, const core::probe_result& r) {
+/// A JSON number for a finite double, in the shortest form that reads back the same.
+void append_number(std::string& out, double value) {
+  if (!std::isfinite(value)) value = 0;
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+/// One result as a JSON object on one line, written directly rather than through a tree: at
+/// 10,000 rows the tree cost ~6 µs a row, and this is what the process spends past the deadline.
+std::string result_line(const core::target& t, const core::probe_result& r) {
   const bool failed = r.outcome != core::outcome::healthy;
-  json out{
-      {"name", t.name},
-      {"url", t.url},
-      {"outcome", core::to_string(r.outcome)},
-      {"healthy", !failed},
-      {"http_status", r.http_status > 0 ? json(r.http_status) : json(nullptr)},
-      {"duration_seconds", r.duration_seconds},
-      {"error", r.error.empty() ? json(nullptr) : json(r.error)},
-      {"failure", failed ? json(core::to_string(r.failure)) : json(nullptr)},
-      {"failed_phase", failed && r.failed_phase != core::probe_phase::done
-                           ? json(core::phase_name(r.failed_phase))
-                           : json(nullptr)},
-      {"attempts", r.attempts},
-      {"phases",
-       {{"resolve", r.phases.resolve},
-        {"connect", r.phases.connect},
-        {"tls", r.phases.tls},
-        {"first_byte", r.phases.first_byte},
-        {"transfer", r.phases.transfer}}},
-      {"failed_conditions", r.failed_conditions},
+  std::string out = "{";
+  out.reserve(512);
+  const auto key = [&](std::string_view name) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += name;
+    out += "\":";
   };
-  if (!t.group.empty()) out["group"] = t.group;
-  if (r.redirects > 0) out["redirects"] = r.redirects;
-  if (r.cert_expires_at) {
-    out["cert_expires_at"] = iso8601_utc(*r.cert_expires_at);
-    out["tls_resumed"] = r.tls_resumed;
+  const auto text = [&](std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(out, value);
+  };
+  const auto text_or_null = [&](std::string_view name, bool present, std::string_view value) {
+    key(name);
+    if (present) {
+      append_json_string(out, value);
+    } else {
+      out += "null";
+    }
+  };
+  text("name", t.name);
+  text("url", t.url);
+  text("outcome", core::to_string(r.outcome));
+  key("healthy");
+  out += failed ? "false" : "true";
+  key("http_status");
+  out += r.http_status > 0 ? std::to_string(r.http_status) : "null";
+  key("duration_seconds");
+  append_number(out, r.duration_seconds);
+  text_or_null("error", !r.error.empty(), r.error);
+  text_or_null("failure", failed, core::to_string(r.failure));
+  text_or_null("failed_phase", failed && r.failed_phase != core::probe_phase::done,
+               core::phase_name(r.failed_phase));
+  key("attempts");
+  out += std::to_string(r.attempts);
+  key("phases");
+  const std::pair<std::string_view, double> phases[] = {{"resolve", r.phases.resolve},
+                                                        {"connect", r.phases.connect},
+                                                        {"tls", r.phases.tls},
+                                                        {"first_byte", r.phases.first_byte},
+                                                        {"transfer", r.phases.transfer}};
+  out += '{';
+  for (const auto& [name, seconds] : phases) {
+    if (out.back() != '{') out += ',';
+    out += '"';
+    out += name;
+    out += "\":";
+    append_number(out, seconds);
   }
+  out += '}';
+  key("failed_conditions");
+  out += '[';
+  for (std::size_t i = 0; i < r.failed_conditions.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, r.failed_conditions[i]);
+  }
+  out += ']';
+  if (!t.group.empty()) text("group", t.group);
+  if (r.redirects > 0) {
+    key("redirects");
+    out += std::to_string(r.redirects);
+  }
+  if (r.cert_expires_at) {
+    text("cert_expires_at", iso8601_utc(*r.cert_expires_at));
+    key("tls_resumed");
+    out += r.tls_resumed ? "true" : "false";
+  }
+  out += '}';
   return out;
 }
 
@@ -96,14 +151,14 @@ void render_json(std::ostream& out, const fleet_view& fleet, const render_option
   bool first = true;
   for (std::size_t i = 0; i < fleet.results.size(); ++i) {
     if (!shows(options, fleet.results[i])) continue;
-    out << (first ? "\n" : ",\n") << dump(result_json(fleet.targets[i], fleet.results[i]));
+    out << (first ? "\n" : ",\n") << result_line(fleet.targets[i], fleet.results[i]);
     first = false;
   }
   out << "\n]}\n";
 }
 
 void write_ndjson_result(std::ostream& out, const core::target& t, const core::probe_result& r) {
-  out << dump(result_json(t, r)) << '\n';
+  out << result_line(t, r) << '\n';
 }
 
 void write_ndjson_summary(std::ostream& out, const fleet_view& fleet) {

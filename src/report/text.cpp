@@ -76,6 +76,31 @@ std::string valid_utf8(std::string_view text) {
                  [](std::string& out, std::string_view sequence) { out.append(sequence); });
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  out += rewrite(text, replacement_character, [](std::string& into, std::string_view sequence) {
+    const auto c = static_cast<unsigned char>(sequence[0]);
+    if (sequence.size() > 1) {
+      into.append(sequence);
+    } else if (c == '"') {
+      into += "\\\"";
+    } else if (c == '\\') {
+      into += "\\\\";
+    } else if (c == '\n') {
+      into += "\\n";
+    } else if (c == '\r') {
+      into += "\\r";
+    } else if (c == '\t') {
+      into += "\\t";
+    } else if (c < 0x20) {
+      into += fmt::format("\\u{:04x}", c);
+    } else {
+      into += static_cast<char>(c);
+    }
+  });
+  out += '"';
+}
+
 std::size_t display_width(std::string_view text) {
   std::size_t columns = 0;
   for (const char c : text) {

@@ -13,6 +13,10 @@ std::string printable(std::string_view text);
 /// `text` as valid UTF-8: each byte that is not part of a valid sequence becomes U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+/// Appends `text` as a JSON string literal (quotes included): invalid UTF-8 becomes U+FFFD,
+/// quotes, backslashes and control characters are escaped. Never throws.
+void append_json_string(std::string& out, std::string_view text);
+
 /// Display columns of valid UTF-8 `text`, counted as code points. Wide (East Asian) and combining
 /// characters are miscounted by one: close enough for names and URLs, and no locale tables needed.
 std::size_t display_width(std::string_view text);

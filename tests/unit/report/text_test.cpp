@@ -4,6 +4,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fleetcheck/report/timestamps.hpp"
 
@@ -64,4 +65,14 @@ TEST(iso8601, writes_utc_to_the_second_or_the_millisecond) {
   EXPECT_EQ(report::iso8601_utc_ms(system_clock::time_point(microseconds(1999999))),
             "1970-01-01T00:00:01.999Z")
       << "truncated, never rounded up into the next second";
+}
+
+TEST(json_string, is_a_valid_json_literal_for_any_bytes) {
+  const std::string hostile = std::string("q\"b\\s\n\r\t\x01\x1f ok \xc3\xa9 \xff\xfe end") + '\0';
+  std::string out;
+  report::append_json_string(out, hostile);
+  const auto parsed = nlohmann::json::parse(out);
+  EXPECT_EQ(
+      parsed.get<std::string>(),
+      "q\"b\\s\n\r\t\x01\x1f ok \xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd end" + std::string(1, '\0'));
 }
