@@ -1,13 +1,9 @@
 // fleetcheck-mock's behaviour seen from a plain blocking socket client.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "mock_fixture.hpp"
+#include "mock_raw_socket.hpp"
 
 using namespace fleetcheck;
 using ::testing::EndsWith;
@@ -17,38 +13,19 @@ using ::testing::StartsWith;
 
 namespace {
 
-/// A connected blocking socket to 127.0.0.1:port.
+/// A connection to a mock service that sends a request and reads one response: up to the mock's
+/// JSON body's closing brace, or to the close (a body-less answer).
 class raw_client {
  public:
-  explicit raw_client(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fd_ = -1;
-  }
-  ~raw_client() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool connected() const { return fd_ >= 0; }
-
-  /// Sends a request and reads one response whose body is `{...}` (the mock's JSON).
+  explicit raw_client(std::uint16_t port) : socket_(port) {}
+  bool connected() const { return socket_.connected(); }
   std::string exchange(const std::string& request) {
-    [[maybe_unused]] auto n = ::write(fd_, request.data(), request.size());
-    std::string response;
-    char buffer[4096];
-    while (response.find("\r\n\r\n") == std::string::npos || response.back() != '}') {
-      const auto got = ::read(fd_, buffer, sizeof buffer);
-      if (got <= 0) break;
-      response.append(buffer, static_cast<std::size_t>(got));
-    }
-    return response;
+    socket_.send(request);
+    return socket_.read(std::chrono::seconds(5), "}").bytes;
   }
 
  private:
-  int fd_;
+  test_support::raw_socket socket_;
 };
 
 std::string get(const std::string& target) {
