@@ -17,8 +17,8 @@
 #include "fleetcheck/check/judge.hpp"
 #include "fleetcheck/core/duration.hpp"
 #include "probe/classify.hpp"
-#include "probe/http/capped_body.hpp"
 #include "probe/http/request.hpp"
+#include "probe/http/response_reader.hpp"
 
 namespace fleetcheck::bench {
 namespace {
@@ -107,17 +107,14 @@ core::probe_result run_blocking_check(const core::target& t) {
   if (ec) return fail(ec, core::probe_phase::write);
 
   boost::beast::flat_buffer buffer;
-  http::response_parser<probe::capped_body> parser;
+  probe::response_parser parser;
   parser.body_limit(settings.http.max_body_bytes);
   received = http::read(stream, buffer, parser, ec);
   if (ec) {
     return fail(ec, received == 0 ? core::probe_phase::first_byte : core::probe_phase::transfer);
   }
   stream.shutdown();
-  const auto& response = parser.get();
-  attempt.seen.status = static_cast<int>(response.result_int());
-  attempt.seen.status_text =
-      std::to_string(response.result_int()) + " " + std::string(response.reason());
+  probe::observe_status(parser.get(), attempt.seen);
   return finish();
 }
 

@@ -77,6 +77,12 @@ struct fleet_run::state {
   bool reported = false;  // wait() has returned: results are no longer handed out
   std::size_t workers_alive = 0;
 
+  /// Every check is done or the run was cancelled (the deadline is the waiters' own bound). Called
+  /// with `mutex` held.
+  bool over() const {
+    return cancelled || finished.load(std::memory_order_acquire) == targets.size();
+  }
+
   std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
   std::vector<asio::io_context*> signal_loops;
 
@@ -199,9 +205,7 @@ run_report fleet_run::wait() {
   run_report report;
   {
     std::unique_lock lock(s.mutex);
-    s.changed.wait_until(lock, s.deadline, [&] {
-      return s.cancelled || s.finished.load(std::memory_order_acquire) == total;
-    });
+    s.changed.wait_until(lock, s.deadline, [&] { return s.over(); });
     report.summary.interrupted = s.cancelled;
     s.reported = true;
   }
@@ -226,9 +230,8 @@ run_report fleet_run::wait() {
 bool fleet_run::wait_until(std::chrono::steady_clock::time_point until) {
   auto& s = *state_;
   std::unique_lock lock(s.mutex);
-  return s.changed.wait_until(lock, std::min(until, s.deadline), [&] {
-    return s.cancelled || s.finished.load(std::memory_order_acquire) == s.targets.size();
-  }) || clock::now() >= s.deadline;
+  return s.changed.wait_until(lock, std::min(until, s.deadline), [&] { return s.over(); }) ||
+         clock::now() >= s.deadline;
 }
 
 fleet_run::progress_counts fleet_run::progress() const {

@@ -79,9 +79,7 @@ check::attempt_result read_http(std::string_view bytes, std::uint8_t flags, std:
   io.run();
   if (failed) return record.fail(std::move(*failed));
   auto& response = parser->get();
-  record.result.seen.status = static_cast<int>(response.result_int());
-  record.result.seen.status_text =
-      std::to_string(response.result_int()) + " " + std::string(response.reason());
+  probe::observe_status(response, record.result.seen);
   record.result.seen.location = response[boost::beast::http::field::location];
   record.result.seen.body = std::move(response.body().data);
   return record.finish();

@@ -19,7 +19,6 @@ struct observation {
   std::string status_text;  ///< "503 Service Unavailable", for messages
   std::string location;     ///< an HTTP redirect's Location that was not followed
   std::string body;         ///< the body, kept only when a condition reads it
-  std::uint64_t body_bytes = 0;
   /// Set when the answer itself is wrong for the protocol, independent of any condition
   /// (a stream check's reply that does not begin with `expect`): the sentence saying why.
   std::optional<std::string> wrong_answer;

@@ -83,24 +83,18 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     record.enter(core::probe_phase::done);
 
     auto& response = parser->get();
-    const int status = static_cast<int>(response.result_int());
+    observe_status(response, seen);
+    const int status = *seen.status;
     const auto location = response[http::field::location];
     if (is_redirect(status) && !location.empty() &&
         record.result.redirects < s.http.follow_redirects) {
       auto next = follow(line, status, location);
-      if (!next) {
-        seen.status = status;
-        seen.status_text = fmt::format("{} {}", status, std::string_view(response.reason()));
-        co_return record.fail(core::failure::bad_redirect, next.error());
-      }
+      if (!next) co_return record.fail(core::failure::bad_redirect, next.error());
       line = std::move(*next);
       ++record.result.redirects;
       continue;
     }
-    seen.status = status;
-    seen.status_text = fmt::format("{} {}", status, std::string_view(response.reason()));
     if (is_redirect(status)) seen.location = location;
-    seen.body_bytes = response.body().size;
     seen.body = std::move(response.body().data);
     co_return record.finish();
   }

@@ -13,6 +13,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
 
 #include "fleetcheck/check/attempt_result.hpp"
 #include "fleetcheck/core/check_settings.hpp"
@@ -34,6 +35,13 @@ inline bool looks_like_http2(const boost::beast::flat_buffer& buffer) {
   const bool settings_or_goaway = p[3] == 0x04 || p[3] == 0x07;
   const bool stream_zero = (p[5] & 0x7f) == 0 && p[6] == 0 && p[7] == 0 && p[8] == 0;
   return p[0] == 0 && settings_or_goaway && stream_zero;
+}
+
+/// What a complete response tells the judge about itself: the status and its status line.
+inline void observe_status(const response_parser::value_type& response, check::observation& seen) {
+  seen.status = static_cast<int>(response.result_int());
+  seen.status_text =
+      fmt::format("{} {}", response.result_int(), std::string_view(response.reason()));
 }
 
 inline void configure(response_parser& parser, const core::check_settings& s,
