@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "alert/state_names.hpp"
 #include "fleetcheck/report/text.hpp"
 #include "fleetcheck/report/timestamps.hpp"
 
@@ -50,11 +51,11 @@ std::string generic_body(std::string_view channel, std::span<const alert_event> 
   auto& list = body["events"] = json::array();
   for (const auto& e : events) {
     list.push_back({{"status", status_of(e)},
-                    {"state", health::to_string(e.state)},
+                    {"state", detail::state_name(e.state)},
                     {"target", valid_utf8(e.cause.target)},
                     {"group", valid_utf8(e.cause.group)},
-                    {"from", health::to_string(e.cause.from)},
-                    {"to", health::to_string(e.cause.to)},
+                    {"from", detail::state_name(e.cause.from)},
+                    {"to", detail::state_name(e.cause.to)},
                     {"at", report::iso8601_utc_ms(e.cause.at)},
                     {"since", report::iso8601_utc_ms(e.started_at)},
                     {"reason", valid_utf8(e.cause.reason)}});
@@ -88,10 +89,11 @@ std::string slack_line(const alert_event& e) {
                        : fmt::format("*{}* ({})", slack_escape(t.target), slack_escape(t.group));
   if (e.what == alert_event::kind::resolved) {
     return fmt::format(":large_green_circle: {} is no longer {} (now {}): {}", who,
-                       health::to_string(e.state), health::to_string(t.to), slack_escape(t.reason));
+                       detail::state_name(e.state), detail::state_name(t.to),
+                       slack_escape(t.reason));
   }
   const auto* icon = e.state == state::unhealthy ? ":red_circle:" : ":large_yellow_circle:";
-  return fmt::format("{} {} is {}: {}", icon, who, health::to_string(e.state),
+  return fmt::format("{} {} is {}: {}", icon, who, detail::state_name(e.state),
                      slack_escape(t.reason));
 }
 
@@ -127,7 +129,7 @@ std::string alertmanager_body(std::span<const alert_event> events, std::string_v
     json alert{{"labels", std::move(labels)},
                {"annotations",
                 {{"summary",
-                  fmt::format("{} is {}", valid_utf8(e.cause.target), health::to_string(e.state))},
+                  fmt::format("{} is {}", valid_utf8(e.cause.target), detail::state_name(e.state))},
                  {"description", valid_utf8(e.cause.reason)}}},
                {"startsAt", report::iso8601_utc_ms(std::min(e.started_at, e.cause.at))}};
     if (e.what == alert_event::kind::resolved) {
