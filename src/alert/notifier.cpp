@@ -90,8 +90,9 @@ struct notifier::state {
   std::unique_ptr<probe::tls_contexts> tls;
   std::vector<std::unique_ptr<channel_state>> channels;
   std::optional<asio::steady_timer> grace_timer;
-  bool stopping = false;  // loop thread only
-  bool abandon = false;   // loop thread only
+  std::size_t running = 0;  // channel workers not finished; loop thread only
+  bool stopping = false;    // loop thread only
+  bool abandon = false;     // loop thread only
   std::thread thread;
   std::once_flag stop_once;
 
@@ -246,7 +247,10 @@ void notifier::state::begin_stop() {
   stopping = true;
   for (auto& c : channels) c->wake->cancel();  // flush now
   grace_timer.emplace(*ioc, clock::now() + options.stop_grace);
-  grace_timer->async_wait([this](const boost::system::error_code&) { abandon_all(); });
+  grace_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) abandon_all();  // cancelled: every channel finished in time
+  });
+  if (running == 0) grace_timer->cancel();
   work.reset();  // run() returns once every channel is done (or abandoned)
 }
 
@@ -272,7 +276,18 @@ notifier::notifier(alerting_config config, notifier_options options)
   s.tls = std::make_unique<probe::tls_contexts>();
   for (const auto& c : s.config.channels) {
     s.channels.push_back(std::make_unique<channel_state>(c, *s.ioc, s.options.max_batch));
-    asio::co_spawn(*s.ioc, s.run_channel(*s.channels.back()), asio::detached);
+    ++s.running;
+    asio::co_spawn(*s.ioc, s.run_channel(*s.channels.back()), [&s](std::exception_ptr failure) {
+      if (failure) {
+        try {
+          std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+          s.options.log(fmt::format("alert notifier: {}", e.what()));
+        }
+      }
+      // The last worker done after stop(): no need to wait for the grace.
+      if (--s.running == 0 && s.stopping && s.grace_timer) s.grace_timer->cancel();
+    });
   }
   s.thread = std::thread([&s] {
     // A callback that throws (a log sink) must not take the daemon down with it.
