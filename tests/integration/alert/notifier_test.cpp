@@ -340,6 +340,41 @@ TEST(notifier, a_resolved_follows_its_firing_with_its_start) {
   EXPECT_EQ(resolved[0]["endsAt"], "2026-11-23T17:05:00.000Z");
 }
 
+TEST(notifier, the_rate_limit_delays_a_message_and_later_events_join_it) {
+  webhook_receiver receiver({200});
+  alerting_config config;
+  auto c = channel("hook", alert_format::webhook, receiver.url());
+  c.limit = {1, 1h};
+  config.channels.push_back(c);
+  notifier n(config);
+  n.on_transition(change("a", state::healthy, state::unhealthy));
+  ASSERT_TRUE(receiver.wait_for(1));
+  n.on_transition(change("b", state::healthy, state::unhealthy));
+  n.on_transition(change("c", state::healthy, state::unhealthy));
+  n.stop();  // the held message goes out at stop
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(requests[1].body)["events"].size(), 2u);
+  EXPECT_EQ(n.stats().dropped, 0u);
+}
+
+TEST(notifier, firing_alertmanager_alerts_are_sent_again_until_resolved) {
+  webhook_receiver receiver({200});
+  alerting_config config;
+  auto c = channel("am", alert_format::alertmanager, receiver.url());
+  c.resend_every = 20ms;
+  config.channels.push_back(c);
+  notifier n(config);
+  n.on_transition(change("api", state::healthy, state::unhealthy));
+  ASSERT_TRUE(receiver.wait_for(3));
+  n.on_transition(change("api", state::unhealthy, state::healthy));
+  n.stop();
+  const auto requests = receiver.requests();
+  EXPECT_EQ(requests[1].body, requests[0].body);  // the same alert, the same startsAt
+  const auto last = nlohmann::json::parse(requests.back().body);
+  EXPECT_TRUE(last[0].contains("endsAt")) << requests.back().body;
+}
+
 TEST(notifier, after_stop_transitions_are_dropped) {
   alerting_config config;
   notifier n(config);
