@@ -106,6 +106,8 @@ struct notifier::state {
   void route(const health::transition& t);
   asio::awaitable<void> run_channel(channel_state& c);
   asio::awaitable<void> send(channel_state& c, std::vector<alert_event> events);
+  /// send(), with anything it throws (memory) counted as a failed message: the channel goes on.
+  asio::awaitable<void> send_guarded(channel_state& c, std::vector<alert_event> events);
   void begin_stop();
   void abandon_all();
 };
@@ -173,7 +175,7 @@ asio::awaitable<void> notifier::state::run_channel(channel_state& c) {
       const auto due = stopping ? now : std::max(c.batch.due(), c.limiter.next_free(now));
       if (due <= now) {
         if (!stopping) c.limiter.try_take(now);
-        co_await send(c, c.batch.take());
+        co_await send_guarded(c, c.batch.take());
         continue;
       }
       wake_at = due;
@@ -184,7 +186,7 @@ asio::awaitable<void> notifier::state::run_channel(channel_state& c) {
         std::vector<alert_event> again;
         for (const auto& [key, e] : c.firing) again.push_back(e);
         c.next_resend = now + c.config.resend_every;
-        if (c.limiter.try_take(now)) co_await send(c, std::move(again));
+        if (c.limiter.try_take(now)) co_await send_guarded(c, std::move(again));
         continue;
       }
       wake_at = std::min(wake_at, c.next_resend);
@@ -238,6 +240,20 @@ asio::awaitable<void> notifier::state::send(channel_state& c, std::vector<alert_
       log(c, fmt::format("aborted at stop ({} events): {}", events.size(), why));
       co_return;
     }
+  }
+}
+
+asio::awaitable<void> notifier::state::send_guarded(channel_state& c,
+                                                    std::vector<alert_event> events) {
+  std::string failure;
+  try {
+    co_await send(c, std::move(events));
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) {
+    ++failed;
+    log(c, "internal error: " + failure);
   }
 }
 
