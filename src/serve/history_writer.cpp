@@ -58,9 +58,8 @@ struct history_writer::state {
     std::unique_lock lock(mutex);
     auto next_write = std::chrono::steady_clock::now() + options.flush_every;
     for (;;) {
-      wake.wait_until(lock, next_write, [&] {
-        return stopping || flush_requested || queued() >= write_early_at;
-      });
+      wake.wait_until(lock, next_write,
+                      [&] { return stopping || flush_requested || queued() >= write_early_at; });
       next_write = std::chrono::steady_clock::now() + options.flush_every;
       flush_requested = false;
       if (queued() == 0) {

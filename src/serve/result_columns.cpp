@@ -12,8 +12,12 @@ namespace fleetcheck::serve::sqlite {
 namespace {
 
 // Durations as integer microseconds: 1-4 bytes in SQLite's record format instead of a REAL's 8.
-std::int64_t micros(double seconds) { return std::llround(seconds * 1e6); }
-double seconds(std::int64_t micros) { return static_cast<double>(micros) / 1e6; }
+std::int64_t micros(double seconds) {
+  return std::llround(seconds * 1e6);
+}
+double seconds(std::int64_t micros) {
+  return static_cast<double>(micros) / 1e6;
+}
 
 // Stable name -> value for an enum, built from the enum's own naming function over every value
 // of its underlying type, so that a kind added to the enum is read back without editing this file.
@@ -82,12 +86,14 @@ void bind_result(SQLite::Statement& insert, int first, const core::probe_result&
 core::probe_result read_result(SQLite::Statement& row, int first) {
   core::probe_result r;
   int i = first;
-  r.outcome = by_name(text(row, i++), [](core::outcome o) { return core::to_string(o); },
-                      core::outcome::error);
-  r.failure = by_name(text(row, i++), [](core::failure f) { return core::to_string(f); },
-                      core::failure::internal_error);
-  r.failed_phase = by_name(text(row, i++), [](core::probe_phase p) { return core::phase_name(p); },
-                           core::probe_phase::queued);
+  r.outcome = by_name(
+      text(row, i++), [](core::outcome o) { return core::to_string(o); }, core::outcome::error);
+  r.failure = by_name(
+      text(row, i++), [](core::failure f) { return core::to_string(f); },
+      core::failure::internal_error);
+  r.failed_phase = by_name(
+      text(row, i++), [](core::probe_phase p) { return core::phase_name(p); },
+      core::probe_phase::queued);
   r.http_status = row.getColumn(i++).getInt();
   r.duration_seconds = seconds(row.getColumn(i++).getInt64());
   r.phases.resolve = seconds(row.getColumn(i++).getInt64());

@@ -79,7 +79,9 @@ void configure_writer(SQLite::Database& db) {
   db.exec("PRAGMA synchronous=NORMAL");
 }
 
-void configure_reader(SQLite::Database& db) { db.setBusyTimeout(busy_timeout_ms); }
+void configure_reader(SQLite::Database& db) {
+  db.setBusyTimeout(busy_timeout_ms);
+}
 
 int schema_version(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;

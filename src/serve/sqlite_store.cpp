@@ -2,6 +2,8 @@
 // of read-only connections so that readers run beside the writer (WAL lets them: a reader sees
 // the last commit before its query began and never waits for the writer).
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <limits>
 #include <mutex>
@@ -12,12 +14,11 @@
 #include <unordered_map>
 #include <utility>
 
-#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Column.h>
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <sqlite3.h>
 #include <fmt/format.h>
 
 #include "fleetcheck/core/config_error.hpp"
@@ -43,8 +44,7 @@ std::int64_t sql_limit(std::size_t limit) {
 }
 
 const std::string insert_result_sql = fmt::format(
-    "INSERT INTO results (target_id, at, {}) VALUES (?1, ?2{})", sqlite::result_columns,
-    [] {
+    "INSERT INTO results (target_id, at, {}) VALUES (?1, ?2{})", sqlite::result_columns, [] {
       std::string params;
       for (int i = 0; i < sqlite::result_column_count; ++i) params += fmt::format(", ?{}", i + 3);
       return params;
@@ -188,7 +188,8 @@ class sqlite_store final : public history_store {
       w.insert_result.tryReset();
       w.insert_transition.tryReset();
       throw std::runtime_error(fmt::format("{}: {} results and {} transitions not stored: {}",
-                                           file_.string(), results.size(), transitions.size(), e.what()));
+                                           file_.string(), results.size(), transitions.size(),
+                                           e.what()));
     }
     w.insert_result.tryReset();
     w.insert_transition.tryReset();

@@ -66,8 +66,8 @@ class history_store {
   virtual std::size_t result_count() const = 0;
 };
 
-/// The SQLite store `data_dir`/history.db (created if missing; WAL; schema migrated on open). Throws
-/// core::config_error with the path when the directory or the database cannot be opened.
+/// The SQLite store `data_dir`/history.db (created if missing; WAL; schema migrated on open).
+/// Throws core::config_error with the path when the directory or the database cannot be opened.
 std::unique_ptr<history_store> open_sqlite_store(const std::filesystem::path& data_dir);
 
 }  // namespace fleetcheck::serve

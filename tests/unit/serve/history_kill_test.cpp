@@ -102,10 +102,10 @@ TEST(history_kill, a_killed_writer_leaves_an_intact_prefix_missing_at_most_the_l
   SCOPED_TRACE("seed " + std::to_string(seed));
   for (int round = 0; round < 3; ++round) {
     test_support::temp_dir dir;
-    const auto run_for = std::chrono::milliseconds{
-        std::uniform_int_distribution<int>(200, 2500)(random)};
-    SCOPED_TRACE("round " + std::to_string(round) + ", killed " +
-                 std::to_string(run_for.count()) + " ms after the first 1,000 results");
+    const auto run_for =
+        std::chrono::milliseconds{std::uniform_int_distribution<int>(500, 3000)(random)};
+    SCOPED_TRACE("round " + std::to_string(round) + ", killed " + std::to_string(run_for.count()) +
+                 " ms after the first 1,000 results");
     const auto seen = run_and_kill(dir.path(), run_for);
     const auto killed_at = steady::now();
     ASSERT_FALSE(seen.empty()) << "the child never reported progress";

@@ -1,5 +1,3 @@
-#include "fleetcheck/serve/history_store.hpp"
-
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -12,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "fleetcheck/core/config_error.hpp"
+#include "fleetcheck/serve/history_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace fleetcheck;
@@ -24,7 +23,8 @@ namespace {
 // A round number of milliseconds: the store keeps times to the millisecond.
 const health::wall_clock::time_point t0{std::chrono::milliseconds{1'700'000'000'000}};
 
-result_record record(const std::string& target, health::wall_clock::time_point at, int attempts = 1) {
+result_record record(const std::string& target, health::wall_clock::time_point at,
+                     int attempts = 1) {
   result_record r{target, at, {}};
   r.result.outcome = core::outcome::healthy;
   r.result.failure = core::failure::none;
@@ -201,7 +201,8 @@ TEST(sqlite_store, prunes_old_rows_but_keeps_each_targets_latest) {
   using health::state;
   std::vector<result_record> rs;
   // 12,000 rows of "busy" (more than one prune chunk) over 12 s, and one old row of "quiet".
-  for (int i = 0; i < 12'000; ++i) rs.push_back(record("busy", t0 + std::chrono::milliseconds{i}, i));
+  for (int i = 0; i < 12'000; ++i)
+    rs.push_back(record("busy", t0 + std::chrono::milliseconds{i}, i));
   rs.push_back(record("quiet", t0, 42));
   store->append(rs, {transition("busy", t0, state::unknown, state::healthy),
                      transition("busy", t0 + 5s, state::healthy, state::unhealthy),
@@ -290,7 +291,8 @@ TEST(sqlite_store, reads_while_another_thread_writes) {
   std::thread writer([&] {
     for (int batch = 0; batch < 50; ++batch) {
       std::vector<result_record> rs;
-      for (int i = 0; i < 100; ++i) rs.push_back(record("a", t0 + std::chrono::milliseconds{batch * 100 + i}));
+      for (int i = 0; i < 100; ++i)
+        rs.push_back(record("a", t0 + std::chrono::milliseconds{batch * 100 + i}));
       store->append(rs, {});
     }
   });

@@ -14,7 +14,8 @@ class temp_dir {
  public:
   temp_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "fleetcheck-test-XXXXXX");
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::system_error(errno, std::generic_category());
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::system_error(errno, std::generic_category());
     path_ = pattern;
   }
   ~temp_dir() {
