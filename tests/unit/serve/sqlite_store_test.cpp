@@ -264,6 +264,25 @@ TEST(sqlite_store, refuses_a_file_that_is_not_a_database_naming_it) {
   }
 }
 
+TEST(sqlite_store, refuses_a_corrupted_database_naming_it) {
+  test_support::temp_dir dir;
+  { serve::open_sqlite_store(dir.path())->append({record("a", t0)}, {}); }
+  {
+    // Garbage over the schema page (page 1, after the 100-byte file header).
+    std::fstream f(dir.path() / "history.db", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    const std::string garbage(2000, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  try {
+    serve::open_sqlite_store(dir.path());
+    FAIL() << "opened a corrupted database";
+  } catch (const core::config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr((dir.path() / "history.db").string()));
+    EXPECT_THAT(e.what(), HasSubstr("malformed"));
+  }
+}
+
 TEST(sqlite_store, refuses_a_data_directory_that_is_a_file) {
   test_support::temp_dir dir;
   std::ofstream(dir.path() / "file") << "x";
