@@ -43,12 +43,12 @@ std::int64_t sql_limit(std::size_t limit) {
              : static_cast<std::int64_t>(limit);
 }
 
-const std::string insert_result_sql = fmt::format(
-    "INSERT INTO results (target_id, at, {}) VALUES (?1, ?2{})", sqlite::result_columns, [] {
-      std::string params;
-      for (int i = 0; i < sqlite::result_column_count; ++i) params += fmt::format(", ?{}", i + 3);
-      return params;
-    }());
+std::string insert_result_sql() {
+  std::string params;
+  for (int i = 0; i < sqlite::result_column_count; ++i) params += fmt::format(", ?{}", i + 3);
+  return fmt::format("INSERT INTO results (target_id, at, {}) VALUES (?1, ?2{})",
+                     sqlite::result_columns, params);
+}
 
 // "Older than `before`" spares each target's latest row: a target that has not changed state for
 // longer than the retention must still come back in that state after a restart, with its last
@@ -81,7 +81,7 @@ struct writer_connection {
       : db(open(file)),
         insert_target(db, "INSERT INTO targets (name) VALUES (?1) ON CONFLICT (name) DO NOTHING"),
         select_target(db, "SELECT id FROM targets WHERE name = ?1"),
-        insert_result(db, insert_result_sql),
+        insert_result(db, insert_result_sql()),
         insert_transition(db,
                           "INSERT INTO transitions (target_id, at, target_group, from_state, "
                           "to_state, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
