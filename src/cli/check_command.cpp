@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -146,10 +147,11 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
   const auto result = run.wait();
   // Nothing in flight matters once the results are taken: stop the loops before the report is
   // built, so that checks timing out at the deadline do not compete with it for the cores (at
-  // 10,000 targets they would). The watch goes first, on its own loop; from here a signal has its
+  // 10,000 targets they would). The loops first: taking the signal watch down on a running loop
+  // would wait behind every check that timed out at the deadline. From here a signal has its
   // default effect and ends the process.
-  watch.reset();
   pool.stop();
+  watch.reset();
 
   try {
     write_report(sink, p, result, streamed, options, out);
@@ -162,11 +164,18 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
                        file ? " to " + options.output_file : std::string(), e.what());
     return internal_error;
   }
+  int code = report::exit_code(result.results);
   if (signalled.load() != 0) {
     err << "fleetcheck: interrupted; unfinished checks are reported as 'deadline'\n";
-    return 128 + signalled;
+    code = 128 + signalled;
   }
-  return report::exit_code(result.results);
+  if (options.exit_when_written) {
+    out.flush();
+    err.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  return code;
 }
 
 }  // namespace fleetcheck::cli

@@ -36,7 +36,6 @@ loop_pool::loop_pool(unsigned threads) : state_(std::make_unique<state>()) {
 loop_pool::~loop_pool() {
   state_->guards.clear();
   stop();
-  for (auto& thread : state_->threads) thread.join();
   state_->loops.clear();
 }
 
@@ -50,6 +49,9 @@ loop& loop_pool::at(unsigned i) {
 
 void loop_pool::stop() {
   for (auto& l : state_->loops) l->context->stop();
+  for (auto& thread : state_->threads) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 struct loop_pool::signal_watch::impl {

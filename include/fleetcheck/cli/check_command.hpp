@@ -38,6 +38,11 @@ struct check_options {
   bool wide = false;                    ///< never shorten table cells to the terminal
   std::string progress = "auto";  ///< live progress on stderr: auto (a terminal), always, never
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  /// End the process (std::_Exit with the exit code) as soon as the report is written, instead of
+  /// unwinding what is still in flight: at the deadline of a large run, closing thousands of
+  /// sockets and freeing their checks one by one takes longer than the kernel takes at exit.
+  /// main() sets it; in-process callers (tests) leave it off.
+  bool exit_when_written = false;
 };
 
 /// Runs `fleetcheck check`: reads targets, checks them all, writes the report. Returns the exit

@@ -24,8 +24,9 @@ class loop_pool {
   /// Loop `i` (0 <= i < size()); for the engine's own sources, which see its definition.
   loop& at(unsigned i);
 
-  /// Stops every loop now: handlers not yet run are dropped. For a process that is about to
-  /// exit and must not wait for anything in flight.
+  /// Stops every loop now: handlers not yet run are dropped, and the handler each loop is running
+  /// is waited for (its thread is joined), so that nothing runs on the loops afterwards. For a
+  /// process that is about to exit and must not wait for anything in flight. Not from a loop.
   void stop();
 
   /// Runs `on_signal(signal, count)` on loop 0 for every SIGINT or SIGTERM received while the
