@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "alert/state_names.hpp"
 #include "fleetcheck/report/text.hpp"
 #include "fleetcheck/report/timestamps.hpp"
 
@@ -51,11 +50,11 @@ std::string generic_body(std::string_view channel, std::span<const alert_event> 
   auto& list = body["events"] = json::array();
   for (const auto& e : events) {
     list.push_back({{"status", status_of(e)},
-                    {"state", detail::state_name(e.state)},
+                    {"state", health::to_string(e.state)},
                     {"target", valid_utf8(e.cause.target)},
                     {"group", valid_utf8(e.cause.group)},
-                    {"from", detail::state_name(e.cause.from)},
-                    {"to", detail::state_name(e.cause.to)},
+                    {"from", health::to_string(e.cause.from)},
+                    {"to", health::to_string(e.cause.to)},
                     {"at", report::iso8601_utc_ms(e.cause.at)},
                     {"since", report::iso8601_utc_ms(e.started_at)},
                     {"reason", valid_utf8(e.cause.reason)}});
@@ -89,11 +88,10 @@ std::string slack_line(const alert_event& e) {
                        : fmt::format("*{}* ({})", slack_escape(t.target), slack_escape(t.group));
   if (e.what == alert_event::kind::resolved) {
     return fmt::format(":large_green_circle: {} is no longer {} (now {}): {}", who,
-                       detail::state_name(e.state), detail::state_name(t.to),
-                       slack_escape(t.reason));
+                       health::to_string(e.state), health::to_string(t.to), slack_escape(t.reason));
   }
   const auto* icon = e.state == state::unhealthy ? ":red_circle:" : ":large_yellow_circle:";
-  return fmt::format("{} {} is {}: {}", icon, who, detail::state_name(e.state),
+  return fmt::format("{} {} is {}: {}", icon, who, health::to_string(e.state),
                      slack_escape(t.reason));
 }
 
@@ -129,7 +127,7 @@ std::string alertmanager_body(std::span<const alert_event> events, std::string_v
     json alert{{"labels", std::move(labels)},
                {"annotations",
                 {{"summary",
-                  fmt::format("{} is {}", valid_utf8(e.cause.target), detail::state_name(e.state))},
+                  fmt::format("{} is {}", valid_utf8(e.cause.target), health::to_string(e.state))},
                  {"description", valid_utf8(e.cause.reason)}}},
                {"startsAt", report::iso8601_utc_ms(std::min(e.started_at, e.cause.at))}};
     if (e.what == alert_event::kind::resolved) {
