@@ -158,10 +158,8 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
   if (const auto n = node["on"]) {
     c.on.clear();
     for (const auto& state : string_list(r, n, context, "on")) {
-      const auto s = state == "unhealthy"  ? health::state::unhealthy
-                     : state == "degraded" ? health::state::degraded
-                                           : health::state::unknown;
-      if (s == health::state::unknown) {
+      const auto s = health::state_from_string(state);
+      if (s != health::state::unhealthy && s != health::state::degraded) {
         r.fail(n, context, fmt::format("'on' takes unhealthy and degraded, not '{}'", state));
       }
       if (std::find(c.on.begin(), c.on.end(), s) == c.on.end()) c.on.push_back(s);
