@@ -83,7 +83,7 @@ struct notifier::state {
 
   std::atomic<std::size_t> sent{0}, failed{0}, retried{0}, dropped{0}, suppressed{0};
 
-  // The loop and what lives on it. Destroyed explicitly, in order, by shut_down().
+  // The loop and what lives on it. Torn down explicitly, in order, by stop().
   std::optional<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<probe::dns_cache> dns;
