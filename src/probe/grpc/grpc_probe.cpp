@@ -9,6 +9,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "probe/classify.hpp"
@@ -24,6 +25,9 @@ namespace beast = boost::beast;
 using net::clock;
 
 namespace {
+
+/// How close to the deadline a server's giving up counts as the check's timeout.
+constexpr auto deadline_slack = std::chrono::milliseconds(50);
 
 std::string authority_of(const core::endpoint& at) {
   const bool ipv6 = at.host.find(':') != std::string::npos;
@@ -131,6 +135,13 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     seen.tls_resumed = SSL_session_reused(ssl) == 1;
     ctx.sessions.handshake_done(sink.key, leader, !handshake_error, seen.tls_resumed);
     seen.cert_expires_at = earliest_certificate_expiry(ssl);
+    if (handshake_error && handshake_error.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(handshake_error.value())) ==
+            SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL) {
+      co_return record.fail(core::failure::tls_handshake,
+                            "TLS: the server refused ALPN h2 (it does not speak HTTP/2 over TLS): "
+                            "not a gRPC server");
+    }
     if (handshake_error && handshake_error != beast::error::timeout) {
       bool is_certificate = false;
       auto why = describe_handshake_failure(
@@ -166,6 +177,14 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
   seen.grpc = std::move(verdict.facts);
   if (verdict.failed) {
     verdict.failed->phase = record.current();
+    // A server that honours grpc-timeout gives up when we do (DEADLINE_EXCEEDED, RST_STREAM),
+    // or a little before (its clock rounds): whichever is read first, the check ran out of time.
+    if (clock::now() + deadline_slack >= ctx.deadline.at) {
+      verdict.failed->kind = core::failure::timeout;
+      verdict.failed->message.clear();  // the judge words timeouts
+      // Its giving up is no answer: the check was waiting for one.
+      verdict.failed->phase = core::probe_phase::first_byte;
+    }
     co_return record.fail(std::move(*verdict.failed));
   }
   record.enter(core::probe_phase::done);

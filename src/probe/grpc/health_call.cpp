@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view path = "/grpc.health.v1.Health/Check";
 constexpr std::size_t kept_first_bytes = 64;
+constexpr std::uint32_t max_frame_size = 16384;  // SETTINGS_MAX_FRAME_SIZE's default; we keep it
 
 /// HTTP/2 error codes by name (RFC 9113 §7), for messages.
 std::string h2_error_name(std::uint32_t code) {
@@ -105,6 +106,21 @@ struct health_call::impl {
     return 0;
   }
 
+  static int on_begin_frame(nghttp2_session*, const nghttp2_frame_hd* hd, void* user_data) {
+    // nghttp2 skips unknown frame types whatever their length; a frame larger than the 16 KiB
+    // every peer must accept (we never allow more) is not HTTP/2 but bytes that look like a
+    // header: garbage, or a TLS record on a cleartext port.
+    if (hd->length > max_frame_size) {
+      auto& r = self(user_data).response;
+      if (r.protocol_error.empty()) {
+        r.protocol_error = fmt::format("a frame of {} bytes (type 0x{:02x}), past the {} allowed",
+                                       hd->length, hd->type, max_frame_size);
+      }
+      return NGHTTP2_ERR_CALLBACK_FAILURE;
+    }
+    return 0;
+  }
+
   static int on_data(nghttp2_session*, std::uint8_t, std::int32_t stream_id,
                      const std::uint8_t* data, std::size_t len, void* user_data) {
     auto& s = self(user_data);
@@ -148,6 +164,21 @@ struct health_call::impl {
     return 0;
   }
 
+  static int on_frame_sent(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+    // nghttp2 ends a session that broke the protocol with a GOAWAY of its own, its reason in
+    // the debug data ("too large frame size", "SETTINGS expected"): that is the error to report.
+    auto& r = self(user_data).response;
+    if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR &&
+        r.protocol_error.empty()) {
+      const std::string_view debug(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                                   std::min<std::size_t>(frame->goaway.opaque_data_len, 200));
+      r.protocol_error =
+          debug.empty() ? h2_error_name(frame->goaway.error_code)
+                        : fmt::format("{} ({})", debug, h2_error_name(frame->goaway.error_code));
+    }
+    return 0;
+  }
+
   static int on_close(nghttp2_session*, std::int32_t stream_id, std::uint32_t, void* user_data) {
     auto& s = self(user_data);
     if (stream_id == s.stream_id) s.response.stream_closed = true;
@@ -183,6 +214,8 @@ health_call::health_call(const call_request& request) : impl_(std::make_unique<i
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, impl::on_frame);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, impl::on_close);
   nghttp2_session_callbacks_set_error_callback2(callbacks, impl::on_error);
+  nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, impl::on_begin_frame);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, impl::on_frame_sent);
   const int created = nghttp2_session_client_new(&s.session, callbacks, &s);
   nghttp2_session_callbacks_del(callbacks);
   if (created != 0) throw std::bad_alloc();
@@ -267,12 +300,26 @@ void health_call::feed(std::string_view bytes) {
   auto& first = s.response.first_bytes;
   if (first.size() < kept_first_bytes) {
     first.append(bytes.substr(0, kept_first_bytes - first.size()));
+    // An HTTP/1.x server answers our preface with a status line, and may keep the connection
+    // open after it: decided now, not at the timeout. (HTTP/2's first frame, SETTINGS, cannot
+    // begin with these bytes: its type byte would be 'P'.)
+    if (first.starts_with("HTTP/")) {
+      s.failed = true;
+      return;
+    }
   }
   const auto n = nghttp2_session_mem_recv(
       s.session, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   if (n < 0) {
     s.failed = true;
     if (s.response.protocol_error.empty()) s.response.protocol_error = nghttp2_strerror(int(n));
+    return;
+  }
+  // nghttp2 ends the session on a connection error (a frame too large, a bad first frame)
+  // without always saying why: no longer wanting to read with our stream open means that.
+  if (!s.response.stream_closed && !s.response.goaway_code &&
+      nghttp2_session_want_read(s.session) == 0 && s.response.protocol_error.empty()) {
+    s.response.protocol_error = "frames HTTP/2 does not allow";
   }
 }
 
@@ -311,7 +358,10 @@ call_verdict judge_call(const call_response& r, std::size_t max_message_bytes) {
         core::failure::malformed_response,
         fmt::format("the server speaks HTTP/1.x, not HTTP/2 (it answered '{}')", excerpt(line)));
   }
-  const bool ended = r.stream_closed && r.end_stream && !r.reset_code;
+  // A server may end its response, then reset the stream with NO_ERROR to say it will not read
+  // the rest of the request (RFC 9113 §8.1; nginx does): the response stands.
+  const bool ended =
+      r.stream_closed && r.end_stream && (!r.reset_code || *r.reset_code == NGHTTP2_NO_ERROR);
   if (!ended) {
     if (r.reset_code) {
       return fail(
