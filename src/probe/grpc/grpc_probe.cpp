@@ -45,7 +45,8 @@ asio::awaitable<std::optional<check::transport_failure>> run_call(Stream& stream
                                                                   const failure_context& about) {
   auto& lowest = beast::get_lowest_layer(stream);
   std::size_t received = 0;
-  char chunk[16 * 1024];
+  // A health answer is a few hundred bytes: a small buffer keeps 100k checks in flight cheap.
+  char chunk[4096];
   record.enter(core::probe_phase::write);
   for (;;) {
     const auto out = call.take_output();
