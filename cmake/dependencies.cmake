@@ -8,6 +8,9 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 # serve's history store (Debian's libsqlitecpp-dev ships this package; it finds SQLite3 itself).
 find_package(SQLiteCpp REQUIRED)
+# HTTP/2 for gRPC health checks (libnghttp2-dev has no CMake package, only pkg-config).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(nghttp2 REQUIRED IMPORTED_TARGET libnghttp2)
 if(FLEETCHECK_DEV)
   find_package(GTest REQUIRED)
 endif()

@@ -50,8 +50,11 @@ int main(int argc, char** argv) {
   app.add_option("--protocol", protocol,
                  "What the services speak: http; redis-ok (raw TCP, inline commands: PING -> "
                  "+PONG, keeps the connection); redis-noauth (every command -> -NOAUTH "
-                 "Authentication required., keeps the connection, like redis with requirepass)")
-      ->check(CLI::IsMember({"http", "redis-ok", "redis-noauth"}));
+                 "Authentication required., keeps the connection, like redis with requirepass); "
+                 "grpc (grpc.health.v1 over HTTP/2, h2c or --tls with ALPN h2; the service "
+                 "asked about picks the answer: " +
+                     std::string(fleetcheck::mock::grpc_services()) + ")")
+      ->check(CLI::IsMember({"http", "redis-ok", "redis-noauth", "grpc"}));
   app.add_option("--seed", o.seed, "Seed for which services misbehave (default 1)");
   app.add_option("--threads", o.threads, "Event-loop threads (default: one per core)");
   app.add_option("--manifest", manifest, "Write the fleet as a fleetcheck config to FILE");

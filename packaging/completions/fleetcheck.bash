@@ -87,7 +87,7 @@ _fleetcheck() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$check_opts" -- "$cur"))
   elif [[ $cmd == check ]]; then
-    COMPREPLY=($(compgen -W "http:// https:// tcp://" -- "$cur"))
+    COMPREPLY=($(compgen -W "http:// https:// tcp:// grpc:// grpcs://" -- "$cur"))
     compopt -o nospace 2>/dev/null
   fi
   return 0

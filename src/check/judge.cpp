@@ -84,6 +84,11 @@ verdict judge(const core::check_settings& settings, const attempt_result& attemp
     obs.response_time_ms = attempt.seconds * 1e3;
     obs.body = seen.body;
     obs.ip = seen.ip;
+    if (seen.grpc) {
+      // [STATUS] of a gRPC check is its grpc-status (0 = OK), as in Gatus.
+      if (seen.grpc->status_code) obs.status = *seen.grpc->status_code;
+      obs.grpc_status = seen.grpc->serving_status;
+    }
     if (seen.cert_expires_at) {
       obs.certificate_expiration = std::chrono::seconds(*seen.cert_expires_at - now_unix);
     }

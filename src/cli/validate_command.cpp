@@ -24,6 +24,9 @@ std::string protocol_name(const core::http_spec& spec) {
 std::string protocol_name(const core::tcp_spec&) {
   return "tcp";
 }
+std::string protocol_name(const core::grpc_spec& spec) {
+  return spec.tls ? "grpcs" : "grpc";
+}
 std::string protocol_name(const core::unsupported_spec& spec) {
   return spec.scheme;
 }
@@ -44,6 +47,12 @@ void add_protocol_json(json& out, const core::http_spec&, const core::check_sett
 void add_protocol_json(json& out, const core::tcp_spec&, const core::check_settings& s,
                        const auto& hide) {
   out["tcp"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
+}
+void add_protocol_json(json& out, const core::grpc_spec& spec, const core::check_settings& s,
+                       const auto& hide) {
+  json metadata = json::object();
+  for (const auto& [name, value] : s.http.request.headers) metadata[name] = hide(value);
+  out["grpc"] = {{"service", spec.service}, {"metadata", metadata}};
 }
 void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
                        const auto& hide) {

@@ -20,6 +20,8 @@ constexpr std::string_view http_keys[] = {"method",     "headers",     "body", "
                                           "max_body",   "max_header",  "tls",  "follow_redirects",
                                           "basic_auth", "bearer_token"};
 constexpr std::string_view tcp_keys[] = {"send", "expect"};
+// gRPC: headers become request metadata (authorization, x-api-key...); tls as for https://.
+constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token"};
 constexpr std::string_view settings_keys[] = {
     "timeout",       "conditions", "retries",    "method", "headers",          "body",
     "expect_status", "max_body",   "max_header", "tls",    "follow_redirects", "basic_auth",
@@ -34,6 +36,9 @@ std::span<const std::string_view> keys_of(const core::http_spec&) {
 std::span<const std::string_view> keys_of(const core::tcp_spec&) {
   return tcp_keys;
 }
+std::span<const std::string_view> keys_of(const core::grpc_spec&) {
+  return grpc_keys;
+}
 // An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
 // such targets, and they have their own keys (gatus_endpoint.cpp).
 std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
@@ -44,6 +49,9 @@ std::string_view label_of(const core::http_spec&) {
 }
 std::string_view label_of(const core::tcp_spec&) {
   return "tcp://";
+}
+std::string_view label_of(const core::grpc_spec&) {
+  return "grpc:// and grpcs://";
 }
 std::string_view label_of(const core::unsupported_spec&) {
   return "unsupported";

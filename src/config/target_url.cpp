@@ -79,10 +79,12 @@ core::expected<core::target> target_from_url(std::string_view text,
   const bool http = scheme == boost::urls::scheme::http;
   const bool https = scheme == boost::urls::scheme::https;
   const bool tcp = url.scheme() == "tcp";
-  if (!http && !https && !tcp) {
-    return core::unexpected{
-        fmt::format("unsupported URL scheme '{}' in '{}': use http://, https:// or tcp://",
-                    url.scheme(), text)};
+  const bool grpc = url.scheme() == "grpc";
+  const bool grpcs = url.scheme() == "grpcs";
+  if (!http && !https && !tcp && !grpc && !grpcs) {
+    return core::unexpected{fmt::format(
+        "unsupported URL scheme '{}' in '{}': use http://, https://, tcp://, grpc:// or grpcs://",
+        url.scheme(), text)};
   }
   if (!url.has_authority() || url.host_address().empty()) {
     return core::unexpected{fmt::format("URL '{}' has no host", text)};
@@ -101,7 +103,23 @@ core::expected<core::target> target_from_url(std::string_view text,
   }
   core::target t;
   t.settings = settings;
-  if (tcp) {
+  if (grpc || grpcs) {
+    // No default port: gRPC servers listen anywhere (50051 is only the examples' habit).
+    if (at.port == 0) return core::unexpected{fmt::format("URL '{}' needs a port", text)};
+    if (url.has_userinfo() || url.has_query()) {
+      return core::unexpected{
+          fmt::format("URL '{}': {}:// targets take no credentials or query (use headers)", text,
+                      url.scheme())};
+    }
+    // The path, if any, names the service asked about: grpc://host:port/my.pkg.Service.
+    std::string service = url.path();
+    if (!service.empty() && service.front() == '/') service.erase(0, 1);
+    if (service.find('/') != std::string::npos) {
+      return core::unexpected{fmt::format(
+          "URL '{}': the path is one service name (grpc://host:port/package.Service)", text)};
+    }
+    t.spec = core::grpc_spec{std::move(at), std::move(service), grpcs};
+  } else if (tcp) {
     if (at.port == 0) return core::unexpected{fmt::format("URL '{}' needs a port", text)};
     if (!url.encoded_path().empty() && url.encoded_path() != "/") {
       return core::unexpected{fmt::format("URL '{}': tcp:// targets take no path", text)};

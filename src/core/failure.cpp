@@ -42,6 +42,8 @@ std::string_view to_string(failure f) {
       return "internal_error";
     case failure::unsupported_protocol:
       return "unsupported_protocol";
+    case failure::grpc_error:
+      return "grpc_error";
     case failure::timeout:
       return "timeout";
     case failure::deadline:

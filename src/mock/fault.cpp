@@ -98,12 +98,15 @@ std::string_view to_string(protocol p) {
       return "redis-ok";
     case protocol::redis_noauth:
       return "redis-noauth";
+    case protocol::grpc:
+      return "grpc";
   }
   return "http";
 }
 
 std::optional<protocol> parse_protocol(std::string_view name) {
-  for (const auto p : {protocol::http, protocol::redis_ok, protocol::redis_noauth}) {
+  for (const auto p :
+       {protocol::http, protocol::redis_ok, protocol::redis_noauth, protocol::grpc}) {
     if (to_string(p) == name) return p;
   }
   return std::nullopt;

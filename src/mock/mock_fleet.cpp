@@ -63,9 +63,11 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
   }
   s.faults = assign_faults(s.options.services, s.options.rates, s.options.seed);
   if (s.options.protocol != protocol::http) {
-    // The faults are HTTP's (and TLS's); a line-protocol service has its own ways to fail.
+    // The faults are HTTP's (and TLS's); a line-protocol or gRPC service has its own ways to
+    // fail (gRPC's are chosen per call by the service asked about).
     const auto name = to_string(s.options.protocol);
-    if (s.options.tls) throw std::invalid_argument(fmt::format("--protocol {} has no --tls", name));
+    if (s.options.tls && s.options.protocol != protocol::grpc)
+      throw std::invalid_argument(fmt::format("--protocol {} has no --tls", name));
     if (std::any_of(s.faults.begin(), s.faults.end(), [](fault f) { return f != fault::none; })) {
       throw std::invalid_argument(fmt::format("--protocol {} has no fault rates", name));
     }
@@ -94,6 +96,7 @@ mock_fleet::mock_fleet(mock_options options) : impl_(std::make_unique<impl>()) {
       }
       s.tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
     }
+    if (s.options.protocol == protocol::grpc) offer_h2(*s.tls);
   }
   const unsigned threads = s.options.threads != 0
                                ? s.options.threads
@@ -169,6 +172,10 @@ std::uint64_t mock_fleet::requests_served() const {
 std::string mock_fleet::url(std::size_t service) const {
   const auto& host = impl_->options.host;
   const bool ipv6 = host.find(':') != std::string::npos;
+  if (impl_->options.protocol == protocol::grpc) {
+    return fmt::format("{}://{}:{}", impl_->options.tls ? "grpcs" : "grpc",
+                       ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
+  }
   if (impl_->options.protocol != protocol::http) {
     return fmt::format("tcp://{}:{}", ipv6 ? "[" + host + "]" : host, impl_->ports[service]);
   }
@@ -184,7 +191,7 @@ std::string mock_fleet::manifest() const {
       s.options.jitter.count() > 0 ? " + jitter " + core::format_duration(s.options.jitter) : "");
   for (std::size_t i = 0; i < s.ports.size(); ++i) {
     out += fmt::format("  - name: svc-{:04}\n    url: {}\n", i, url(i));
-    if (s.options.protocol != protocol::http)
+    if (s.options.protocol == protocol::redis_ok || s.options.protocol == protocol::redis_noauth)
       out += "    send: 'PING\\r\\n'\n    expect: '+PONG'\n";
     if (s.faults[i] != fault::none)
       out += fmt::format("    # mock fault: {}\n", to_string(s.faults[i]));

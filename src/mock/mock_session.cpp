@@ -226,6 +226,10 @@ asio::awaitable<void> send_close_notify(asio::ssl::stream<tcp::socket>& stream) 
 }  // namespace
 
 asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behaviour) {
+  if (behaviour.options->protocol == protocol::grpc) {
+    co_await serve_grpc(std::move(socket), behaviour);
+    co_return;
+  }
   if (behaviour.options->protocol != protocol::http) {
     co_await serve_redis(std::move(socket), behaviour);
     co_return;

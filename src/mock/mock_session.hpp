@@ -45,4 +45,12 @@ net::asio::awaitable<void> serve_session(net::asio::ip::tcp::socket socket,
 net::asio::awaitable<void> serve_redis(net::asio::ip::tcp::socket socket,
                                        service_behaviour behaviour);
 
+/// Serves gRPC health checks over HTTP/2 (h2c, or TLS when behaviour.tls) on `socket` until
+/// the client closes, a fault ends the connection, or the io_context stops.
+net::asio::awaitable<void> serve_grpc(net::asio::ip::tcp::socket socket,
+                                      service_behaviour behaviour);
+
+/// Makes a server TLS context choose ALPN h2 (gRPC) when the client offers it.
+void offer_h2(boost::asio::ssl::context& tls);
+
 }  // namespace fleetcheck::mock

@@ -139,6 +139,13 @@ std::string result_line(const core::target& t, const core::probe_result& r) {
     key("tls_resumed");
     out += r.tls_resumed ? "true" : "false";
   }
+  if (r.grpc) {
+    key("grpc_status_code");
+    out += r.grpc->status_code ? std::to_string(*r.grpc->status_code) : "null";
+    text_or_null("grpc_serving_status", !r.grpc->serving_status.empty(), r.grpc->serving_status);
+    key("grpc_ssl");
+    out += r.grpc->tls ? "true" : "false";
+  }
   out += '}';
   return out;
 }

@@ -52,6 +52,42 @@ std::string target_labels(const core::target& t) {
   return labels;
 }
 
+namespace {
+
+/// blackbox_exporter's gRPC families, for the results of gRPC checks only.
+void write_grpc_families(prometheus_writer& out, std::span<const std::string> labels,
+                         std::span<const core::probe_result> results) {
+  // grpc.health.v1.HealthCheckResponse.ServingStatus, in enum order.
+  static constexpr std::string_view serving_statuses[] = {"UNKNOWN", "SERVING", "NOT_SERVING",
+                                                          "SERVICE_UNKNOWN"};
+  bool any = false;
+  for (const auto& r : results) any = any || r.grpc.has_value();
+  if (!any) return;
+  out.family("probe_grpc_healthcheck_response", "gauge",
+             "1 for the serving status the health check answered, 0 for the others.");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].grpc) continue;
+    for (const auto status : serving_statuses) {
+      out.sample("probe_grpc_healthcheck_response",
+                 labels[i] + "," + prometheus_writer::label("serving_status", status),
+                 results[i].grpc->serving_status == status ? 1 : 0);
+    }
+  }
+  out.family("probe_grpc_status_code", "gauge",
+             "grpc-status of the health check call (0 = OK), -1 if none was received.");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].grpc) {
+      out.sample("probe_grpc_status_code", labels[i], results[i].grpc->status_code.value_or(-1));
+    }
+  }
+  out.family("probe_grpc_ssl", "gauge", "Whether the gRPC connection is TLS (grpcs://).");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].grpc) out.sample("probe_grpc_ssl", labels[i], results[i].grpc->tls ? 1 : 0);
+  }
+}
+
+}  // namespace
+
 void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
                           std::span<const core::probe_result> results) {
   const auto each = [&](std::string_view name, auto&& value) {
@@ -98,6 +134,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
         labels[i] + "," + prometheus_writer::label("outcome", core::to_string(results[i].outcome)),
         1);
   }
+  write_grpc_families(out, labels, results);
 }
 
 void render_prometheus(std::ostream& os, const fleet_view& fleet) {

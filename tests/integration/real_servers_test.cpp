@@ -141,6 +141,24 @@ TEST_F(nginx, an_http2_only_listener_is_named) {
   EXPECT_THAT(r.error, HasSubstr("only HTTP/2"));
 }
 
+TEST_F(nginx, grpc_checks_of_a_web_server_say_it_is_not_grpc) {
+  core::check_settings s;
+  s.timeout = 3s;
+  s.tls.ca_file = pki_->ca_file();
+  s.tls.server_name = "a.test";
+  const std::vector<core::target> targets{
+      test_support::make_target("grpc://127.0.0.1:" + std::to_string(h2_port_), "h2c", s),
+      test_support::make_target("grpcs://127.0.0.1:" + std::to_string(port_), "tls", s)};
+  const auto results = engine::run_fleet(targets, {}).results;
+  // HTTP/2 answers 200 without grpc-status; TLS without ALPN h2 (the listener is HTTP/1.1 only).
+  EXPECT_EQ(results.at(0).failure, core::failure::malformed_response) << results.at(0).error;
+  EXPECT_THAT(results.at(0).error, HasSubstr("the response has no grpc-status: not a gRPC server"));
+  EXPECT_EQ(results.at(1).failure, core::failure::tls_handshake) << results.at(1).error;
+  EXPECT_EQ(results.at(1).error,
+            "TLS: the server refused ALPN h2 (it does not speak HTTP/2 over TLS): not a gRPC "
+            "server");
+}
+
 TEST(redis, ping_pong_and_noauth_against_the_real_server) {
   const auto program = test_support::find_program("redis-server");
   if (program.empty())

@@ -24,6 +24,8 @@ struct observation {
   std::optional<std::string> wrong_answer;
   std::optional<std::int64_t> cert_expires_at;  ///< earliest notAfter of the chain, Unix seconds
   bool tls_resumed = false;
+  /// gRPC checks: grpc-status and serving status ([GRPC_STATUS]); unset for other protocols.
+  std::optional<core::grpc_facts> grpc;
 };
 
 /// Why an attempt got no usable answer. `message` is the precise sentence ("connection refused",

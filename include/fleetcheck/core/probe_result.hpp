@@ -47,6 +47,16 @@ struct phase_timings {
   double transfer = 0;    ///< first response byte -> response complete
 };
 
+/// What a gRPC health check saw, beyond what every check has (blackbox_exporter's probe_grpc_*).
+struct grpc_facts {
+  bool tls = false;  ///< grpcs://
+  /// The call's grpc-status (0 = OK, 12 = UNIMPLEMENTED, ...) when the server sent one.
+  std::optional<int> status_code;
+  /// HealthCheckResponse.status by name ("SERVING", "NOT_SERVING", "SERVICE_UNKNOWN",
+  /// "UNKNOWN"); empty when no response message was read.
+  std::string serving_status;
+};
+
 /// The result of one check, a plain value.
 struct probe_result {
   core::outcome outcome = core::outcome::deadline;
@@ -61,7 +71,8 @@ struct probe_result {
   int redirects = 0;  ///< 3xx answers followed
   /// Earliest notAfter in the served certificate chain, as Unix seconds (TLS checks only).
   std::optional<std::int64_t> cert_expires_at;
-  bool tls_resumed = false;  ///< the TLS session was resumed (no full handshake)
+  bool tls_resumed = false;        ///< the TLS session was resumed (no full handshake)
+  std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };

@@ -27,6 +27,14 @@ struct tcp_spec {
   endpoint at;
 };
 
+/// grpc:// and grpcs://: one call of grpc.health.v1.Health/Check over HTTP/2 (h2c, or TLS with
+/// ALPN h2), healthy when the service is SERVING.
+struct grpc_spec {
+  endpoint at;
+  std::string service;  ///< HealthCheckRequest.service; "" asks about the server as a whole
+  bool tls = false;     ///< grpcs://
+};
+
 /// A protocol fleetcheck cannot check yet (a Gatus endpoint such as icmp://, dns or ssh://). Such
 /// a target is still a row of the report, an error saying so, found without any I/O: one
 /// endpoint that cannot be checked must not stop the others from being checked.
@@ -38,7 +46,7 @@ struct unsupported_spec {
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec = std::variant<http_spec, tcp_spec, unsupported_spec>;
+using protocol_spec = std::variant<http_spec, tcp_spec, grpc_spec, unsupported_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {
@@ -57,8 +65,9 @@ struct target {
   }
   /// Whether the connection is TLS (its settings are `settings.tls`).
   bool uses_tls() const {
-    const auto* http = std::get_if<http_spec>(&spec);
-    return http != nullptr && http->tls;
+    if (const auto* http = std::get_if<http_spec>(&spec)) return http->tls;
+    if (const auto* grpc = std::get_if<grpc_spec>(&spec)) return grpc->tls;
+    return false;
   }
 };
 

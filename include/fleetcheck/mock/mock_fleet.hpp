@@ -83,10 +83,18 @@ enum class protocol : std::uint8_t {
   http,
   redis_ok,      ///< `PING` -> `+PONG`, `QUIT` -> `+OK` and close, else `-ERR unknown command`
   redis_noauth,  ///< like redis with `requirepass`: every command but QUIT -> `-NOAUTH ...`
+  /// grpc.health.v1.Health/Check over HTTP/2 (h2c; with tls, TLS with ALPN h2). The service asked
+  /// about picks the answer (grpc_services()): "" and "serving" are SERVING, "not-serving",
+  /// "service-unknown" and "unknown" those statuses, the fault names their fault; any other
+  /// service gets NOT_FOUND, as from a real server.
+  grpc,
 };
 
+/// The services a `--protocol grpc` mock knows and what each answers, for help and docs.
+std::string_view grpc_services();
+
 std::string_view to_string(protocol p);
-/// "http", "redis-ok", "redis-noauth"; nullopt when unknown.
+/// "http", "redis-ok", "redis-noauth", "grpc"; nullopt when unknown.
 std::optional<protocol> parse_protocol(std::string_view name);
 
 struct mock_options {
@@ -139,7 +147,7 @@ class mock_fleet {
   /// The fleet as a fleetcheck config (YAML), one target per service.
   std::string manifest() const;
   /// "http://127.0.0.1:9000/health" (https:// with TLS, tcp://127.0.0.1:9000 for the redis
-  /// protocols) for service i.
+  /// protocols, grpc://127.0.0.1:9000 or grpcs:// for gRPC) for service i.
   std::string url(std::size_t service) const;
 
  private:

@@ -34,8 +34,9 @@ std::string target_labels(const core::target& t);
 
 /// The per-check families, blackbox_exporter's names where they mean the same thing
 /// (probe_success, probe_duration_seconds, probe_http_status_code, probe_http_duration_seconds,
-/// probe_ssl_earliest_cert_expiry), plus probe_attempts and fleetcheck_check_outcome. One series
-/// per target: `labels[i]` for `results[i]`.
+/// probe_ssl_earliest_cert_expiry; for gRPC checks probe_grpc_healthcheck_response,
+/// probe_grpc_status_code, probe_grpc_ssl), plus probe_attempts and fleetcheck_check_outcome. One
+/// series per target: `labels[i]` for `results[i]`.
 void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
                           std::span<const core::probe_result> results);
 

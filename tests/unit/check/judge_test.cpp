@@ -133,3 +133,41 @@ TEST(judge, timeouts_are_worded_by_what_ran_out) {
   EXPECT_EQ(stop.failure, core::failure::interrupted);
   EXPECT_EQ(stop.message, "interrupted while connecting");
 }
+
+TEST(judge, a_grpc_answer_is_judged_by_its_serving_status_not_expect_status) {
+  check::attempt_result serving;
+  serving.seen.grpc = core::grpc_facts{false, 0, "SERVING"};
+  core::check_settings s;
+  s.http.expect_status.add("200");  // an HTTP setting inherited from defaults: not for gRPC
+  EXPECT_EQ(check::judge(s, serving, core::deadline_reason::timeout, now_unix).outcome,
+            core::outcome::healthy);
+  auto down = serving;
+  down.seen.grpc->serving_status = "NOT_SERVING";
+  down.seen.wrong_answer = "serving status NOT_SERVING";
+  const auto v = check::judge({}, down, core::deadline_reason::timeout, now_unix);
+  EXPECT_EQ(v.outcome, core::outcome::unhealthy);
+  EXPECT_EQ(v.failure, core::failure::unexpected_reply);
+  EXPECT_EQ(v.message, "serving status NOT_SERVING");
+}
+
+TEST(judge, grpc_conditions_read_the_serving_status_and_the_grpc_status) {
+  check::attempt_result a;
+  a.seen.grpc = core::grpc_facts{true, 0, "SERVING"};
+  a.seconds = 0.05;
+  const auto ok = with_conditions({"[GRPC_STATUS] == SERVING", "[STATUS] == 0",
+                                   "[CONNECTED] == true", "[RESPONSE_TIME] < 100"});
+  EXPECT_EQ(check::judge(ok, a, core::deadline_reason::timeout, now_unix).outcome,
+            core::outcome::healthy);
+  const auto v = check::judge(with_conditions({"[GRPC_STATUS] == NOT_SERVING"}), a,
+                              core::deadline_reason::timeout, now_unix);
+  EXPECT_THAT(v.failed_conditions, ElementsAre("[GRPC_STATUS] (SERVING) == NOT_SERVING"));
+}
+
+TEST(judge, a_grpc_error_is_an_error_row) {
+  const auto v = check::judge({},
+                              failed(core::failure::grpc_error, core::probe_phase::transfer,
+                                     "gRPC status 12 UNIMPLEMENTED"),
+                              core::deadline_reason::timeout, now_unix);
+  EXPECT_EQ(v.outcome, core::outcome::error);
+  EXPECT_EQ(v.failure, core::failure::grpc_error);
+}

@@ -140,6 +140,30 @@ TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db\n"), HasSubstr("needs a port"));
 }
 
+TEST(fleet_config, grpc_targets_name_their_service_and_take_metadata_and_tls) {
+  const auto c = parse(
+      "targets:\n  - url: grpcs://api:8443/my.pkg.Orders\n    headers: {X-Api-Key: k}\n"
+      "    tls: {server_name: api.internal}\n  - url: grpc://[::1]:50051\n");
+  const auto& spec = std::get<core::grpc_spec>(c.targets[0].spec);
+  EXPECT_EQ(spec.service, "my.pkg.Orders");
+  EXPECT_TRUE(spec.tls);
+  EXPECT_TRUE(c.targets[0].uses_tls());
+  EXPECT_EQ(c.targets[0].settings.tls.server_name, "api.internal");
+  ASSERT_EQ(c.targets[0].settings.http.request.headers.size(), 1u);
+  const auto& plain = std::get<core::grpc_spec>(c.targets[1].spec);
+  EXPECT_EQ(plain.at.host, "::1");
+  EXPECT_EQ(plain.service, "");
+  EXPECT_FALSE(c.targets[1].uses_tls());
+  EXPECT_THAT(error_of("targets:\n  - url: grpc://h:1\n    method: GET\n"),
+              HasSubstr("'method' does not apply to grpc:// and grpcs:// targets"));
+  EXPECT_THAT(error_of("targets:\n  - url: grpc://h:1\n    expect_status: 200\n"),
+              HasSubstr("'expect_status' does not apply to grpc:// and grpcs:// targets"));
+  EXPECT_THAT(error_of("targets:\n  - url: grpc://h\n"), HasSubstr("needs a port"));
+  EXPECT_THAT(error_of("targets:\n  - url: grpc://h:1/a/b\n"), HasSubstr("one service name"));
+  EXPECT_THAT(error_of("targets:\n  - url: grpc://h:1/?x=1\n"),
+              HasSubstr("no credentials or query"));
+}
+
 TEST(fleet_config, checks_tls_retries_redirects_and_auth_keys) {
   EXPECT_THAT(error_of("targets:\n  - url: https://h/\n    tls: {ca_file: /nonexistent.pem}\n"),
               HasSubstr("fleet.yaml:3: targets[0]: 'ca_file': cannot read '/nonexistent.pem'"));
@@ -210,7 +234,8 @@ TEST(target_url, fills_defaults_from_the_url) {
   EXPECT_EQ(http_of(*bare).path, "/");
   EXPECT_EQ(config::target_from_url("https://example.test", {})->at().port, 443);
   EXPECT_EQ(config::target_from_url("ftp://x/", {}).error(),
-            "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https:// or tcp://");
+            "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https://, tcp://, grpc:// "
+            "or grpcs://");
 }
 
 TEST(parse_size, understands_units) {

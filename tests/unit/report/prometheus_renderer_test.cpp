@@ -22,6 +22,7 @@ TEST(prometheus_renderer, passes_promtool_check_metrics) {
   const std::pair<const char*, testkit::sample_fleet> samples[] = {
       {"every-field", testkit::every_field()},
       {"hostile", testkit::hostile_fleet()},
+      {"grpc", testkit::grpc_fleet()},
       {"none-healthy", none_healthy},
       {"empty", testkit::sample_fleet{}}};
   for (const auto& [label, s] : samples) {

@@ -30,6 +30,7 @@ std::vector<std::pair<std::string, testkit::sample_fleet>> samples() {
   std::vector<std::pair<std::string, testkit::sample_fleet>> all;
   all.emplace_back("every field", testkit::every_field());
   all.emplace_back("hostile bytes", testkit::hostile_fleet());
+  all.emplace_back("grpc", testkit::grpc_fleet());
   auto none_healthy = testkit::every_field();
   for (auto& r : none_healthy.results) {
     if (r.outcome != core::outcome::healthy) continue;

@@ -74,6 +74,33 @@ inline sample_fleet every_field() {
   return s;
 }
 
+/// gRPC checks: each serving status and grpc-status shape the reports show (SERVING over TLS,
+/// NOT_SERVING, a non-OK grpc-status without a serving status, a timeout without either).
+inline sample_fleet grpc_fleet() {
+  sample_fleet s;
+  s.summary.started_at =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1741944413589));
+  s.summary.elapsed_seconds = 0.5;
+  auto& ok = s.add("orders", "grpcs://127.0.0.1:9443/orders", core::outcome::healthy, 0, 0.012);
+  ok.cert_expires_at = 1798000000;
+  ok.grpc = core::grpc_facts{true, 0, "SERVING"};
+  auto& down = s.add("search", "grpc://127.0.0.1:9000/search", core::outcome::unhealthy, 0, 0.004,
+                     "serving status NOT_SERVING");
+  down.failure = core::failure::unexpected_reply;
+  down.grpc = core::grpc_facts{false, 0, "NOT_SERVING"};
+  auto& none = s.add("legacy", "grpc://127.0.0.1:9001", core::outcome::error, 0, 0.003,
+                     "gRPC status 12 UNIMPLEMENTED: unknown service grpc.health.v1.Health");
+  none.failure = core::failure::grpc_error;
+  none.failed_phase = core::probe_phase::transfer;
+  none.grpc = core::grpc_facts{false, 12, ""};
+  auto& hung = s.add("hung", "grpc://127.0.0.1:9002", core::outcome::timeout, 0, 0.5,
+                     "timed out after 500ms while waiting for response");
+  hung.failure = core::failure::timeout;
+  hung.failed_phase = core::probe_phase::first_byte;
+  hung.grpc = core::grpc_facts{false, std::nullopt, ""};
+  return s;
+}
+
 /// every_field() with bytes a hostile server or fleet file could send in every text field:
 /// invalid UTF-8, C0 controls (which XML 1.0 forbids), markup characters, U+FFFE, a surrogate.
 inline sample_fleet hostile_fleet() {

@@ -1,0 +1,196 @@
+#include "probe/grpc/grpc_probe.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "probe/classify.hpp"
+#include "probe/connect.hpp"
+#include "probe/grpc/health_call.hpp"
+#include "probe/tls_client.hpp"
+#include "probe/tls_session_cache.hpp"
+
+namespace fleetcheck::probe {
+
+namespace asio = net::asio;
+namespace beast = boost::beast;
+using net::clock;
+
+namespace {
+
+/// How close to the deadline a server's giving up counts as the check's timeout.
+constexpr auto deadline_slack = std::chrono::milliseconds(50);
+
+std::string authority_of(const core::endpoint& at) {
+  const bool ipv6 = at.host.find(':') != std::string::npos;
+  return ipv6 ? fmt::format("[{}]:{}", at.host, at.port) : fmt::format("{}:{}", at.host, at.port);
+}
+
+/// Runs the call on an established stream until it ends, the server stops, or the deadline.
+/// Every read and write is bounded by the deadline (the lowest layer's expiry), and the clock is
+/// looked at between reads so that a server streaming frames (PINGs, SETTINGS) cannot outrun it.
+template <class Stream>
+asio::awaitable<std::optional<check::transport_failure>> run_call(Stream& stream,
+                                                                  grpc::health_call& call,
+                                                                  attempt_recorder& record,
+                                                                  clock::time_point deadline,
+                                                                  const failure_context& about) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  std::size_t received = 0;
+  // A health answer is a few hundred bytes: a small buffer keeps 100k checks in flight cheap.
+  char chunk[4096];
+  record.enter(core::probe_phase::write);
+  for (;;) {
+    const auto out = call.take_output();
+    if (!out.empty()) {
+      lowest.expires_at(deadline);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out), net::use_nothrow);
+      // A server that failed the call may close as we acknowledge it: what it said comes first.
+      if (ec && call.finished()) co_return std::nullopt;
+      if (ec) co_return classify(ec, record.current(), received, about);
+      if (record.current() == core::probe_phase::write) record.enter(core::probe_phase::first_byte);
+    }
+    if (call.finished()) co_return std::nullopt;
+    if (clock::now() >= deadline) {
+      co_return check::transport_failure{core::failure::timeout, record.current(), "", received};
+    }
+    lowest.expires_at(deadline);
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk), net::use_nothrow);
+    received += n;
+    call.feed(std::string_view(chunk, n));
+    if (call.answered() && record.current() == core::probe_phase::first_byte) {
+      record.enter(core::probe_phase::transfer);
+    }
+    if (call.finished()) co_return std::nullopt;
+    if (ec) {
+      // Closed after GOAWAY or after bytes that are not HTTP/2: say that, not "closed".
+      const auto& r = call.response();
+      if (r.goaway_code || r.first_bytes.starts_with("HTTP/")) co_return std::nullopt;
+      co_return classify(ec, record.current(), received, about);
+    }
+  }
+}
+
+}  // namespace
+
+asio::awaitable<check::attempt_result> attempt(const core::target& t, const core::grpc_spec& spec,
+                                               context& ctx) {
+  attempt_recorder record(ctx.phase);
+  const auto& s = t.settings;
+  auto& seen = record.result.seen;
+  seen.grpc.emplace();
+  seen.grpc->tls = spec.tls;
+  const failure_context about{spec.at.host, s.http.max_body_bytes, s.http.max_header_bytes};
+
+  core::expected<boost::asio::ssl::context*> tls_context{nullptr};
+  if (spec.tls) {
+    tls_context = context_for(ctx.tls, s.tls);
+    if (!tls_context) {
+      co_return record.fail(core::failure::tls_handshake, "TLS: " + tls_context.error());
+    }
+  }
+  beast::tcp_stream tcp(co_await asio::this_coro::executor);
+  if (const auto ec =
+          co_await resolve_and_connect(tcp, spec.at, ctx, record, !s.conditions.empty())) {
+    co_return record.fail(classify(ec, record.current(), 0, about));
+  }
+
+  grpc::call_request request;
+  request.authority = authority_of(spec.at);
+  request.tls = spec.tls;
+  request.service = spec.service;
+  request.timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline.at - clock::now());
+  request.metadata = s.http.request.headers;
+  request.max_header_bytes = s.http.max_header_bytes;
+  request.max_message_bytes = s.http.max_body_bytes;
+  grpc::health_call call(request);
+
+  std::optional<check::transport_failure> failed;
+  if (spec.tls) {
+    // As https:// does (http_probe.cpp), plus ALPN: gRPC needs h2, and a server that does not
+    // choose it would read our frames as HTTP/1.1. The session key says h2: a session is not
+    // shared with the same server's https:// checks.
+    tls_session_cache::sink sink{
+        &ctx.sessions, fmt::format("{}|{}|{}|{}|h2", spec.at.host, spec.at.port, s.tls.server_name,
+                                   static_cast<void*>(*tls_context))};
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), **tls_context);
+    SSL* ssl = stream.native_handle();
+    prepare_verification(ssl, spec.at.host, s.tls);
+    static constexpr unsigned char alpn_h2[] = {2, 'h', '2'};
+    SSL_set_alpn_protos(ssl, alpn_h2, sizeof alpn_h2);
+    tls_session_cache::attach(ssl, &sink);
+    record.enter(core::probe_phase::tls);
+    const bool leader = co_await ctx.sessions.prepare(ssl, sink.key, ctx.deadline.at);
+    beast::get_lowest_layer(stream).expires_at(ctx.deadline.at);
+    auto [handshake_error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
+    seen.tls_resumed = SSL_session_reused(ssl) == 1;
+    ctx.sessions.handshake_done(sink.key, leader, !handshake_error, seen.tls_resumed);
+    seen.cert_expires_at = earliest_certificate_expiry(ssl);
+    if (handshake_error && handshake_error.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(handshake_error.value())) ==
+            SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL) {
+      co_return record.fail(core::failure::tls_handshake,
+                            "TLS: the server refused ALPN h2 (it does not speak HTTP/2 over TLS): "
+                            "not a gRPC server");
+    }
+    if (handshake_error && handshake_error != beast::error::timeout) {
+      bool is_certificate = false;
+      auto why = describe_handshake_failure(
+          ssl, handshake_error, s.tls.server_name.empty() ? spec.at.host : s.tls.server_name,
+          is_certificate);
+      co_return record.fail(
+          is_certificate ? core::failure::tls_certificate : core::failure::tls_handshake,
+          std::move(why));
+    }
+    if (handshake_error) {
+      co_return record.fail(classify(handshake_error, record.current(), 0, about));
+    }
+    const unsigned char* chosen = nullptr;
+    unsigned int chosen_size = 0;
+    SSL_get0_alpn_selected(ssl, &chosen, &chosen_size);
+    if (std::string_view(reinterpret_cast<const char*>(chosen), chosen_size) != "h2") {
+      co_return record.fail(
+          core::failure::tls_handshake,
+          chosen_size == 0
+              ? "TLS: the server did not choose HTTP/2 (no ALPN h2): not a gRPC server"
+              : fmt::format(
+                    "TLS: the server chose ALPN '{}', not h2: not a gRPC server",
+                    excerpt(std::string_view(reinterpret_cast<const char*>(chosen), chosen_size))));
+    }
+    failed = co_await run_call(stream, call, record, ctx.deadline.at, about);
+  } else {
+    failed = co_await run_call(tcp, call, record, ctx.deadline.at, about);
+  }
+  if (failed) co_return record.fail(std::move(*failed));
+
+  auto verdict = grpc::judge_call(call.response(), s.http.max_body_bytes);
+  verdict.facts.tls = spec.tls;
+  seen.grpc = std::move(verdict.facts);
+  if (verdict.failed) {
+    verdict.failed->phase = record.current();
+    // A server that honours grpc-timeout gives up when we do (DEADLINE_EXCEEDED, RST_STREAM),
+    // or a little before (its clock rounds): whichever is read first, the check ran out of time.
+    if (clock::now() + deadline_slack >= ctx.deadline.at) {
+      verdict.failed->kind = core::failure::timeout;
+      verdict.failed->message.clear();  // the judge words timeouts
+      // Its giving up is no answer: the check was waiting for one.
+      verdict.failed->phase = core::probe_phase::first_byte;
+    }
+    co_return record.fail(std::move(*verdict.failed));
+  }
+  record.enter(core::probe_phase::done);
+  seen.wrong_answer = std::move(verdict.wrong_answer);
+  co_return record.finish();
+}
+
+}  // namespace fleetcheck::probe
