@@ -24,6 +24,12 @@ std::string protocol_name(const core::http_spec& spec) {
 std::string protocol_name(const core::tcp_spec&) {
   return "tcp";
 }
+std::string protocol_name(const core::tls_spec&) {
+  return "tls";
+}
+std::string protocol_name(const core::icmp_spec&) {
+  return "icmp";
+}
 std::string protocol_name(const core::unsupported_spec& spec) {
   return spec.scheme;
 }
@@ -45,6 +51,11 @@ void add_protocol_json(json& out, const core::tcp_spec&, const core::check_setti
                        const auto& hide) {
   out["tcp"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
 }
+void add_protocol_json(json& out, const core::tls_spec&, const core::check_settings& s,
+                       const auto& hide) {
+  out["stream"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
+}
+void add_protocol_json(json&, const core::icmp_spec&, const core::check_settings&, const auto&) {}
 void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
                        const auto& hide) {
   out["unsupported"] = hide(spec.why);

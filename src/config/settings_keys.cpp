@@ -20,6 +20,7 @@ constexpr std::string_view http_keys[] = {"method",     "headers",     "body", "
                                           "max_body",   "max_header",  "tls",  "follow_redirects",
                                           "basic_auth", "bearer_token"};
 constexpr std::string_view tcp_keys[] = {"send", "expect"};
+constexpr std::string_view tls_target_keys[] = {"tls", "send", "expect"};
 constexpr std::string_view settings_keys[] = {
     "timeout",       "conditions", "retries",    "method", "headers",          "body",
     "expect_status", "max_body",   "max_header", "tls",    "follow_redirects", "basic_auth",
@@ -34,6 +35,13 @@ std::span<const std::string_view> keys_of(const core::http_spec&) {
 std::span<const std::string_view> keys_of(const core::tcp_spec&) {
   return tcp_keys;
 }
+std::span<const std::string_view> keys_of(const core::tls_spec&) {
+  return tls_target_keys;
+}
+// A ping sends nothing of the user's: only the common keys.
+std::span<const std::string_view> keys_of(const core::icmp_spec&) {
+  return {};
+}
 // An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
 // such targets, and they have their own keys (gatus_endpoint.cpp).
 std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
@@ -44,6 +52,12 @@ std::string_view label_of(const core::http_spec&) {
 }
 std::string_view label_of(const core::tcp_spec&) {
   return "tcp://";
+}
+std::string_view label_of(const core::tls_spec&) {
+  return "tls://";
+}
+std::string_view label_of(const core::icmp_spec&) {
+  return "icmp://";
 }
 std::string_view label_of(const core::unsupported_spec&) {
   return "unsupported";

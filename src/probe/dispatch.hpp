@@ -5,7 +5,9 @@
 #include <variant>
 
 #include "probe/http/http_probe.hpp"
+#include "probe/icmp/icmp_probe.hpp"
 #include "probe/tcp/tcp_probe.hpp"
+#include "probe/tls/tls_probe.hpp"
 #include "probe/unsupported_probe.hpp"
 
 namespace fleetcheck::probe {

@@ -24,6 +24,9 @@ struct observation {
   std::optional<std::string> wrong_answer;
   std::optional<std::int64_t> cert_expires_at;  ///< earliest notAfter of the chain, Unix seconds
   bool tls_resumed = false;
+  std::string tls_version;  ///< the negotiated version, "TLS 1.3" (TLS checks that completed)
+  /// icmp:// checks: the echo reply (set from the start of the attempt; rtt once a reply came).
+  std::optional<core::icmp_echo> icmp;
 };
 
 /// Why an attempt got no usable answer. `message` is the precise sentence ("connection refused",

@@ -27,6 +27,17 @@ struct tcp_spec {
   endpoint at;
 };
 
+/// tls://: the port accepts a connection and completes a verified TLS handshake (and, with
+/// send/expect, answers as expected over TLS).
+struct tls_spec {
+  endpoint at;
+};
+
+/// icmp://: the host answers an ICMP echo request (ping). `at.port` is unused.
+struct icmp_spec {
+  endpoint at;
+};
+
 /// A protocol fleetcheck cannot check yet (a Gatus endpoint such as icmp://, dns or ssh://). Such
 /// a target is still a row of the report, an error saying so, found without any I/O: one
 /// endpoint that cannot be checked must not stop the others from being checked.
@@ -38,7 +49,7 @@ struct unsupported_spec {
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec = std::variant<http_spec, tcp_spec, unsupported_spec>;
+using protocol_spec = std::variant<http_spec, tcp_spec, unsupported_spec, tls_spec, icmp_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {
@@ -58,7 +69,7 @@ struct target {
   /// Whether the connection is TLS (its settings are `settings.tls`).
   bool uses_tls() const {
     const auto* http = std::get_if<http_spec>(&spec);
-    return http != nullptr && http->tls;
+    return (http != nullptr && http->tls) || std::holds_alternative<tls_spec>(spec);
   }
 };
 

@@ -219,7 +219,7 @@ endpoints:
               ElementsAre("gatus.yaml: ignored (Gatus dashboard/alerting settings fleetcheck does "
                           "not use): metrics, alerting, ui, storage, concurrency; endpoint keys: "
                           "alerts (2 endpoints), ui (1 endpoint), extra-labels (1 endpoint); keys "
-                          "Gatus also ignores on tcp:// endpoints: method (1 endpoint)",
+                          "Gatus also ignores on tcp:// and tls:// endpoints: method (1 endpoint)",
                           "gatus.yaml: not applied (Gatus client settings fleetcheck does not "
                           "have; these endpoints are checked without them): client.proxy-url (b, "
                           "c), client.oauth2 (b)"));
@@ -353,8 +353,9 @@ TEST(gatus_config, tcp_body_is_sent_and_http_only_keys_are_noted) {
   EXPECT_TRUE(std::holds_alternative<core::tcp_spec>(c.targets[0].spec));
   EXPECT_EQ(c.targets[0].settings.stream.send, "PING\r\n");
   EXPECT_THAT(c.targets[0].settings.http.request.headers, IsEmpty());
-  EXPECT_THAT(c.notices, ElementsAre(HasSubstr("keys Gatus also ignores on tcp:// endpoints: "
-                                               "headers (1 endpoint)")));
+  EXPECT_THAT(c.notices,
+              ElementsAre(HasSubstr("keys Gatus also ignores on tcp:// and tls:// endpoints: "
+                                    "headers (1 endpoint)")));
 }
 
 TEST(gatus_config, graphql_and_body_placeholders_are_gatus_s) {
