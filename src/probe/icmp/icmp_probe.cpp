@@ -166,13 +166,13 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
   const asio::generic::datagram_protocol::endpoint destination(
       ip_destination.data(), ip_destination.size(), icmp::icmp_protocol(v6));
 
-  record.enter(core::probe_phase::write);
+  // The round trip is timed from just before the send: what blackbox_exporter calls "rtt".
+  record.enter(core::probe_phase::first_byte);
   const auto sent = clock::now();
   // A datagram send does not block on a healthy host; a full buffer is a failure of this check.
   socket.send_to(asio::buffer(packet), destination, 0, ec);
   if (ec) co_return record.fail(classify(ec, record.current(), 0, about));
 
-  record.enter(core::probe_phase::first_byte);  // blackbox_exporter's "rtt"
   asio::steady_timer timer(executor);
   for (;;) {
     std::optional<int> hop_limit;
