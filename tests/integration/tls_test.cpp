@@ -1,16 +1,21 @@
 // tls:// checks: the handshake with verification, SNI and mTLS against the mock's TLS listener,
 // a server that stalls the handshake, and send/expect over TLS against a real `openssl s_server`.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "child_server.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
 #include "mock_fixture.hpp"
+#include "run_process.hpp"
 #include "test_certs.hpp"
 
 using namespace fleetcheck;
@@ -195,4 +200,48 @@ TEST_F(tls_check, send_and_expect_over_tls_against_openssl_s_server) {
   EXPECT_EQ(wrong.failure, core::failure::unexpected_reply);
   EXPECT_EQ(wrong.error, "expected 'pong', got 'kcehcteelf\\n'");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
+}
+
+// A Gatus config with tls:// and icmp:// endpoints, checked by the real binary: both are real
+// checks now, with Gatus's conditions and client settings.
+TEST_F(tls_check, a_gatus_config_with_tls_and_icmp_endpoints_is_checked) {
+  const auto fleet = serve(pki_->issue("gatus-self", {"127.0.0.1"}, -1, 10, true));
+  const int raw = ::socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  const int datagram = ::socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+  const bool can_ping = raw >= 0 || datagram >= 0;
+  if (raw >= 0) ::close(raw);
+  if (datagram >= 0) ::close(datagram);
+  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-gatus-tls.yaml";
+  std::ofstream(path) << "endpoints:\n"
+                         "  - name: ldaps\n"
+                         "    url: \"tls://127.0.0.1:"
+                      << fleet->ports()[0]
+                      << "\"\n"
+                         "    client: {insecure: true, timeout: 2s}\n"
+                         "    conditions:\n"
+                         "      - \"[CONNECTED] == true\"\n"
+                         "      - \"[CERTIFICATE_EXPIRATION] > 48h\"\n"
+                         "  - name: strict\n"
+                         "    url: \"tls://127.0.0.1:"
+                      << fleet->ports()[0]
+                      << "\"\n"
+                         "    conditions: [\"[CONNECTED] == true\"]\n"
+                         "  - name: ping\n"
+                         "    url: \"icmp://127.0.0.1\"\n"
+                         "    conditions: [\"[CONNECTED] == true\", \"[RESPONSE_TIME] < 2000\"]\n";
+  const auto r = test_support::run_process(
+      {FLEETCHECK_BIN, "check", "-c", path, "--deadline", "15s", "--format", "json"});
+  const auto rows = nlohmann::json::parse(r.out)["results"];
+  ASSERT_EQ(rows.size(), 3u) << r.out << r.err;
+  EXPECT_EQ(rows[0]["outcome"], "healthy") << rows[0];
+  EXPECT_THAT(rows[0]["tls_version"].get<std::string>(), StartsWith("TLS 1."));
+  EXPECT_EQ(rows[1]["outcome"], "error") << rows[1];  // Gatus verifies unless client.insecure
+  EXPECT_THAT(rows[1]["error"].get<std::string>(), HasSubstr("self-signed"));
+  if (can_ping) {
+    EXPECT_EQ(rows[2]["outcome"], "healthy") << rows[2];
+    EXPECT_FALSE(rows[2]["icmp"]["rtt_seconds"].is_null());
+  } else {
+    EXPECT_THAT(rows[2]["error"].get<std::string>(), HasSubstr("ICMP needs"));
+  }
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("cannot check them yet")));
 }
