@@ -38,13 +38,13 @@ struct icmp_spec {
   endpoint at;
 };
 
-/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as icmp://, dns or ssh://). Such
+/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as udp://, dns or ssh://). Such
 /// a target is still a row of the report, an error saying so, found without any I/O: one
 /// endpoint that cannot be checked must not stop the others from being checked.
 struct unsupported_spec {
-  std::string scheme;  ///< "icmp", "dns", ...: the protocol `validate` shows
+  std::string scheme;  ///< "udp", "dns", ...: the protocol `validate` shows
   endpoint at;         ///< as far as the URL gives it; nothing connects to it
-  std::string why;     ///< the row's error: "icmp:// checks are not supported yet"
+  std::string why;     ///< the row's error: "udp:// checks are not supported yet"
 };
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
