@@ -1,5 +1,6 @@
 #include "probe/icmp/icmp_probe.hpp"
 
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <boost/asio/ip/icmp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <linux/icmp.h>
 
 #include "probe/classify.hpp"
 #include "probe/dns_cache.hpp"
@@ -60,6 +62,21 @@ void ask_for_hop_limit(int fd, bool v6) {
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
   } else {
     ::setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+  }
+}
+
+/// A raw socket receives every ICMP message of the host: at thousands of checks at once, each
+/// socket would copy every other check's traffic (and drop its own reply when its buffer fills).
+/// The kernel's filters keep only echo replies, and connect() only those from the target.
+void narrow_raw_socket(int fd, bool v6) {
+  if (v6) {
+    icmp6_filter filter;
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+    ::setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
+  } else {
+    icmp_filter filter{~(1U << ICMP_ECHOREPLY)};
+    ::setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter);
   }
 }
 
@@ -160,6 +177,7 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     co_return record.fail(classify(ec, record.current(), 0, about));
   }
   ask_for_hop_limit(opened->fd, v6);
+  if (opened->kind == icmp::socket_kind::raw) narrow_raw_socket(opened->fd, v6);
   const auto request = random_request();
   const auto packet = icmp::make_echo_request(v6, request.id, request.sequence, request.payload);
   const asio::ip::icmp::endpoint ip_destination(to, 0);
@@ -169,8 +187,10 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
   // The round trip is timed from just before the send: what blackbox_exporter calls "rtt".
   record.enter(core::probe_phase::first_byte);
   const auto sent = clock::now();
+  // Connected, the socket only receives what the target sends (raw and ping sockets alike).
+  socket.connect(destination, ec);
   // A datagram send does not block on a healthy host; a full buffer is a failure of this check.
-  socket.send_to(asio::buffer(packet), destination, 0, ec);
+  if (!ec) socket.send(asio::buffer(packet), 0, ec);
   if (ec) co_return record.fail(classify(ec, record.current(), 0, about));
 
   asio::steady_timer timer(executor);
