@@ -126,7 +126,8 @@ TEST(icmp, unprivileged_ping_sockets_are_used_where_the_host_allows_them) {
       fleetcheck_bin + " check icmp://127.0.0.1 icmp://::1 --format json");
   SKIP_WITHOUT_NAMESPACES(r);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  for (const auto& row : nlohmann::json::parse(r.out)["results"]) {
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const auto& row : doc["results"]) {
     EXPECT_EQ(row["outcome"], "healthy") << row;
     EXPECT_FALSE(row["icmp"]["rtt_seconds"].is_null()) << row;
   }

@@ -83,7 +83,8 @@ TEST(icmp_echo, recognises_the_reply_to_its_request) {
 TEST(icmp_echo, skips_the_ipv4_header_of_raw_sockets_whatever_its_length) {
   const auto icmp = reply_to(make_echo_request(false, 5, 6, cookie), false);
   for (const std::size_t header : {20u, 24u, 60u}) {
-    const auto reply = parse_echo_reply(with_ipv4_header(icmp, header), false, true);
+    const auto packet = with_ipv4_header(icmp, header);  // the reply points into it
+    const auto reply = parse_echo_reply(packet, false, true);
     ASSERT_TRUE(reply) << header;
     EXPECT_EQ(reply->sequence, 6);
     EXPECT_EQ(reply->ttl, 57);
