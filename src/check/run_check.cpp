@@ -61,6 +61,8 @@ asio::awaitable<core::probe_result> run_check(const core::target& t, probe::cont
     result.cert_expires_at = seen.seen.cert_expires_at;
     result.tls_resumed = seen.seen.tls_resumed;
     result.grpc = seen.seen.grpc;
+    result.tls_version = std::move(seen.seen.tls_version);
+    result.icmp = seen.seen.icmp;
 
     const auto wait =
         retry_after(attempt, result.outcome, t.settings.retries, clock::now(), ctx.deadline.at);

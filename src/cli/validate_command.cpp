@@ -27,6 +27,12 @@ std::string protocol_name(const core::tcp_spec&) {
 std::string protocol_name(const core::grpc_spec& spec) {
   return spec.tls ? "grpcs" : "grpc";
 }
+std::string protocol_name(const core::tls_spec&) {
+  return "tls";
+}
+std::string protocol_name(const core::icmp_spec&) {
+  return "icmp";
+}
 std::string protocol_name(const core::unsupported_spec& spec) {
   return spec.scheme;
 }
@@ -54,6 +60,11 @@ void add_protocol_json(json& out, const core::grpc_spec& spec, const core::check
   for (const auto& [name, value] : s.http.request.headers) metadata[name] = hide(value);
   out["grpc"] = {{"service", spec.service}, {"metadata", metadata}};
 }
+void add_protocol_json(json& out, const core::tls_spec&, const core::check_settings& s,
+                       const auto& hide) {
+  out["stream"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
+}
+void add_protocol_json(json&, const core::icmp_spec&, const core::check_settings&, const auto&) {}
 void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
                        const auto& hide) {
   out["unsupported"] = hide(spec.why);

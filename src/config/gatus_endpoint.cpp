@@ -39,8 +39,10 @@ constexpr std::string_view client_tls_keys[] = {"certificate-file", "private-key
 constexpr std::string_view dns_keys[] = {"query-type", "query-name"};
 constexpr std::string_view ssh_keys[] = {"username", "password", "private-key"};
 // Endpoint types of Gatus's Endpoint.Type() that fleetcheck cannot check yet, by URL scheme.
-constexpr std::string_view unsupported_schemes[] = {"icmp", "udp", "sctp", "ssh",  "starttls",
-                                                    "tls",  "ws",  "wss",  "grpc", "grpcs"};
+constexpr std::string_view unsupported_schemes[] = {"udp", "sctp", "ssh",  "starttls",
+                                                    "ws",  "wss",  "grpc", "grpcs"};
+// Endpoint types fleetcheck checks itself, by URL scheme.
+constexpr std::string_view supported_schemes[] = {"http", "https", "tcp", "tls", "icmp"};
 
 struct own_key {
   std::string_view key;
@@ -106,9 +108,11 @@ void make_unsupported(gatus_endpoint& out, std::string what, std::string why) {
   auto& t = out.target;
   if (std::holds_alternative<core::unsupported_spec>(t.spec)) return;
   out.unsupported = std::move(what);
-  const auto scheme = std::holds_alternative<core::tcp_spec>(t.spec) ? "tcp"
-                      : t.uses_tls()                                 ? "https"
-                                                                     : "http";
+  const auto scheme = std::holds_alternative<core::tcp_spec>(t.spec)    ? "tcp"
+                      : std::holds_alternative<core::tls_spec>(t.spec)  ? "tls"
+                      : std::holds_alternative<core::icmp_spec>(t.spec) ? "icmp"
+                      : t.uses_tls()                                    ? "https"
+                                                                        : "http";
   core::unsupported_spec spec{scheme, t.at(), std::move(why)};
   t.spec = std::move(spec);
 }
@@ -155,7 +159,7 @@ void read_client(const yaml_reader& r, const YAML::Node& node, std::string_view 
   for (const auto key : unapplied_client_keys) {
     if (map[std::string(key)]) out.not_applied.push_back(fmt::format("client.{}", key));
   }
-  // Only ICMP checks use the network (ip, ip4, ip6), and fleetcheck has none yet.
+  // Only ICMP checks use the network (ip, ip4, ip6); fleetcheck pings the first address.
   if (map["network"]) out.ignored.emplace_back("client.network");
 }
 
@@ -247,8 +251,7 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
     r.check_keys(with_merge_keys(r, dns, context), dns_keys, fmt::format("{}: dns", context));
     t = unsupported_target(url, "dns", "DNS checks are not supported yet", inherited);
     out.unsupported = "DNS";
-  } else if (scheme_end == std::string::npos || scheme == "http" || scheme == "https" ||
-             scheme == "tcp") {
+  } else if (scheme_end == std::string::npos || contains(supported_schemes, scheme)) {
     t = r.take(target_from_url(url, inherited), url_node, context, "");
   } else if (contains(unsupported_schemes, scheme)) {
     t = unsupported_target(url, scheme, fmt::format("{}:// checks are not supported yet", scheme),
@@ -261,7 +264,9 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
                        "grpc://, grpcs://, and DNS with a 'dns' block)",
                        url));
   }
-  const bool tcp = std::holds_alternative<core::tcp_spec>(t.spec);
+  // tcp:// and tls:// are the stream checks: Gatus sends their body and ignores HTTP's keys.
+  const bool tcp = std::holds_alternative<core::tcp_spec>(t.spec) ||
+                   std::holds_alternative<core::tls_spec>(t.spec);
   auto& s = t.settings;
 
   const bool whois = read_gatus_conditions(r, map, node, context, s);
@@ -293,11 +298,12 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
     s.stream.send = body;
     if (body.find("[LOCAL_ADDRESS]") != std::string::npos) {
       make_unsupported(out, "[LOCAL_ADDRESS]",
-                       "[LOCAL_ADDRESS] in a tcp:// body is not supported yet");
+                       fmt::format("[LOCAL_ADDRESS] in a {}:// body is not supported yet", scheme));
     } else if (!body.empty() && s.keeps_body()) {
-      make_unsupported(out, "tcp:// [BODY]",
-                       "tcp:// conditions on [BODY] are not supported yet: fleetcheck does not "
-                       "keep a tcp:// reply");
+      make_unsupported(out, fmt::format("{}:// [BODY]", scheme),
+                       fmt::format("{0}:// conditions on [BODY] are not supported yet: fleetcheck "
+                                   "does not keep a {0}:// reply",
+                                   scheme));
     }
   } else if (graphql) {
     const nlohmann::json query{{"query", body}};

@@ -44,7 +44,8 @@ std::vector<std::string> gatus_notices::lines(std::string_view source) const {
     if (!ignored_top_.empty()) parts.push_back(fmt::format("{}", fmt::join(ignored_top_, ", ")));
     if (!ignored_keys_.empty()) parts.push_back("endpoint keys: " + counted(ignored_keys_));
     if (!ignored_on_tcp_.empty()) {
-      parts.push_back("keys Gatus also ignores on tcp:// endpoints: " + counted(ignored_on_tcp_));
+      parts.push_back("keys Gatus also ignores on tcp:// and tls:// endpoints: " +
+                      counted(ignored_on_tcp_));
     }
     out.push_back(
         fmt::format("{}: ignored (Gatus dashboard/alerting settings fleetcheck does not use): {}",

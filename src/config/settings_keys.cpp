@@ -22,6 +22,7 @@ constexpr std::string_view http_keys[] = {"method",     "headers",     "body", "
 constexpr std::string_view tcp_keys[] = {"send", "expect"};
 // gRPC: headers become request metadata (authorization, x-api-key...); tls as for https://.
 constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token"};
+constexpr std::string_view tls_target_keys[] = {"tls", "send", "expect"};
 constexpr std::string_view settings_keys[] = {
     "timeout",       "conditions", "retries",    "method", "headers",          "body",
     "expect_status", "max_body",   "max_header", "tls",    "follow_redirects", "basic_auth",
@@ -39,6 +40,13 @@ std::span<const std::string_view> keys_of(const core::tcp_spec&) {
 std::span<const std::string_view> keys_of(const core::grpc_spec&) {
   return grpc_keys;
 }
+std::span<const std::string_view> keys_of(const core::tls_spec&) {
+  return tls_target_keys;
+}
+// A ping sends nothing of the user's: only the common keys.
+std::span<const std::string_view> keys_of(const core::icmp_spec&) {
+  return {};
+}
 // An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
 // such targets, and they have their own keys (gatus_endpoint.cpp).
 std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
@@ -52,6 +60,12 @@ std::string_view label_of(const core::tcp_spec&) {
 }
 std::string_view label_of(const core::grpc_spec&) {
   return "grpc:// and grpcs://";
+}
+std::string_view label_of(const core::tls_spec&) {
+  return "tls://";
+}
+std::string_view label_of(const core::icmp_spec&) {
+  return "icmp://";
 }
 std::string_view label_of(const core::unsupported_spec&) {
   return "unsupported";

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include <boost/asio/ip/address_v6.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
@@ -70,6 +71,19 @@ core::expected<core::target> target_from_url(std::string_view text,
     return core::unexpected{
         fmt::format("invalid URL '{}': no scheme (did you mean 'http://{}'?)", text, text)};
   }
+  // Gatus writes IPv6 pings without brackets (icmp://::1): such a host is taken as it is.
+  if (text.starts_with("icmp://")) {
+    boost::system::error_code not_ip;
+    const auto host = text.substr(7);
+    if (boost::asio::ip::make_address_v6(host, not_ip); !not_ip) {
+      core::target t;
+      t.settings = settings;
+      t.spec = core::icmp_spec{core::endpoint{std::string(host), 0}};
+      t.url = std::string(text);
+      t.name = t.url;
+      return t;
+    }
+  }
   auto parsed = boost::urls::parse_absolute_uri(text);
   if (!parsed) {
     return core::unexpected{fmt::format("invalid URL '{}': {}", text, parsed.error().message())};
@@ -81,9 +95,12 @@ core::expected<core::target> target_from_url(std::string_view text,
   const bool tcp = url.scheme() == "tcp";
   const bool grpc = url.scheme() == "grpc";
   const bool grpcs = url.scheme() == "grpcs";
-  if (!http && !https && !tcp && !grpc && !grpcs) {
+  const bool tls = url.scheme() == "tls";
+  const bool icmp = url.scheme() == "icmp";
+  if (!http && !https && !tcp && !grpc && !grpcs && !tls && !icmp) {
     return core::unexpected{fmt::format(
-        "unsupported URL scheme '{}' in '{}': use http://, https://, tcp://, grpc:// or grpcs://",
+        "unsupported URL scheme '{}' in '{}': use http://, https://, tcp://, tls://, icmp://, "
+        "grpc:// or grpcs://",
         url.scheme(), text)};
   }
   if (!url.has_authority() || url.host_address().empty()) {
@@ -119,15 +136,23 @@ core::expected<core::target> target_from_url(std::string_view text,
           "URL '{}': the path is one service name (grpc://host:port/package.Service)", text)};
     }
     t.spec = core::grpc_spec{std::move(at), std::move(service), grpcs};
-  } else if (tcp) {
-    if (at.port == 0) return core::unexpected{fmt::format("URL '{}' needs a port", text)};
+  } else if (tcp || tls || icmp) {
+    const auto scheme_name = url.scheme();
+    if (icmp && url.has_port()) {
+      return core::unexpected{fmt::format("URL '{}': icmp:// targets take no port", text)};
+    }
+    if (!icmp && at.port == 0) return core::unexpected{fmt::format("URL '{}' needs a port", text)};
     if (!url.encoded_path().empty() && url.encoded_path() != "/") {
-      return core::unexpected{fmt::format("URL '{}': tcp:// targets take no path", text)};
+      return core::unexpected{
+          fmt::format("URL '{}': {}:// targets take no path", text, scheme_name)};
     }
     if (url.has_userinfo()) {
-      return core::unexpected{fmt::format("URL '{}': tcp:// targets take no credentials", text)};
+      return core::unexpected{
+          fmt::format("URL '{}': {}:// targets take no credentials", text, scheme_name)};
     }
-    t.spec = core::tcp_spec{std::move(at)};
+    if (tcp) t.spec = core::tcp_spec{std::move(at)};
+    if (tls) t.spec = core::tls_spec{std::move(at)};
+    if (icmp) t.spec = core::icmp_spec{std::move(at)};
   } else {
     core::http_spec spec{std::move(at), std::string(url.encoded_path()), https};
     if (spec.path.empty()) spec.path = "/";

@@ -6,7 +6,9 @@
 
 #include "probe/grpc/grpc_probe.hpp"
 #include "probe/http/http_probe.hpp"
+#include "probe/icmp/icmp_probe.hpp"
 #include "probe/tcp/tcp_probe.hpp"
+#include "probe/tls/tls_probe.hpp"
 #include "probe/unsupported_probe.hpp"
 
 namespace fleetcheck::probe {

@@ -146,6 +146,19 @@ std::string result_line(const core::target& t, const core::probe_result& r) {
     key("grpc_ssl");
     out += r.grpc->tls ? "true" : "false";
   }
+  if (!r.tls_version.empty()) text("tls_version", r.tls_version);
+  if (r.icmp) {
+    key("icmp");
+    out += "{\"rtt_seconds\":";
+    if (r.icmp->rtt_seconds) {
+      append_number(out, *r.icmp->rtt_seconds);
+    } else {
+      out += "null";
+    }
+    out += ",\"hop_limit\":";
+    out += r.icmp->hop_limit ? std::to_string(*r.icmp->hop_limit) : "null";
+    out += '}';
+  }
   out += '}';
   return out;
 }

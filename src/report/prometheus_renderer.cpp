@@ -123,6 +123,35 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                  static_cast<double>(*results[i].cert_expires_at));
     }
   }
+  out.family("probe_tls_version_info", "gauge",
+             "The negotiated TLS version, as the version label (TLS targets that completed a "
+             "handshake).");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].tls_version.empty()) {
+      out.sample("probe_tls_version_info",
+                 labels[i] + "," + prometheus_writer::label("version", results[i].tls_version), 1);
+    }
+  }
+  // As blackbox_exporter's ICMP prober: resolve, setup (the socket) and the round trip.
+  out.family("probe_icmp_duration_seconds", "gauge", "Duration of each phase of an ICMP check.");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].icmp) continue;
+    const auto& p = results[i].phases;
+    const std::pair<std::string_view, double> phases[] = {
+        {"resolve", p.resolve}, {"setup", p.connect}, {"rtt", p.first_byte}};
+    for (const auto& [phase, seconds] : phases) {
+      out.sample("probe_icmp_duration_seconds",
+                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+    }
+  }
+  out.family("probe_icmp_reply_hop_limit", "gauge",
+             "The echo reply's hop limit (TTL for IPv4), ICMP checks that got a reply.");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].icmp && results[i].icmp->hop_limit) {
+      out.sample("probe_icmp_reply_hop_limit", labels[i],
+                 static_cast<double>(*results[i].icmp->hop_limit));
+    }
+  }
   out.family("probe_attempts", "gauge", "Attempts the check made (1 + retries used).");
   each("probe_attempts", [](const auto& r) { return r.attempts; });
   out.family("fleetcheck_check_outcome", "gauge",

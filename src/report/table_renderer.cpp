@@ -68,7 +68,13 @@ std::string detail_of(const core::probe_result& r, std::int64_t now) {
   }
   if (r.cert_expires_at) {
     const auto days = (*r.cert_expires_at - now) / 86400;
-    add(fmt::format("cert {} {}d", days < 0 ? "expired" : "expires in", days < 0 ? -days : days));
+    add(fmt::format("{}{}cert {} {}d", r.tls_version, r.tls_version.empty() ? "" : ", ",
+                    days < 0 ? "expired" : "expires in", days < 0 ? -days : days));
+  }
+  // A ping's round trip is often well under a tenth of a millisecond: three decimals below 1 ms.
+  if (r.icmp && r.icmp->rtt_seconds) {
+    const double rtt = *r.icmp->rtt_seconds;
+    add(rtt < 1e-3 ? fmt::format("rtt {:.3f}ms", rtt * 1e3) : "rtt " + human_seconds(rtt));
   }
   return printable(detail);
 }

@@ -76,8 +76,8 @@ endpoints:
     conditions:
       - "[STATUS] == 200"
       - "[BODY].status == ok"
-  - name: ping
-    url: "icmp://127.0.0.1"
+  - name: syslog
+    url: "udp://127.0.0.1:514"
     conditions:
       - "[CONNECTED] == true"
   - name: retired
@@ -92,7 +92,7 @@ endpoints:
 TEST_F(gatus_config, check_reads_a_gatus_file_and_reports_every_endpoint) {
   const auto path = write_config(gatus_yaml);
   const auto r = fleetcheck_cli({"check", "-c", path, "--format", "json"});
-  EXPECT_EQ(r.exit_code, 1) << r.err;  // `down` and `ping` fail
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // `down` and `syslog` fail
   const auto doc = nlohmann::json::parse(r.out);
   const auto& rows = doc["results"];
   ASSERT_EQ(rows.size(), 5u) << r.out;
@@ -113,10 +113,10 @@ TEST_F(gatus_config, check_reads_a_gatus_file_and_reports_every_endpoint) {
   EXPECT_EQ(row("down")["outcome"], "unhealthy");
   EXPECT_EQ(row("down")["failure"], "condition_failed");
   EXPECT_EQ(row("down")["failed_conditions"].size(), 2u);
-  EXPECT_EQ(row("ping")["outcome"], "error");
-  EXPECT_EQ(row("ping")["failure"], "unsupported_protocol");
-  EXPECT_EQ(row("ping")["error"], "icmp:// checks are not supported yet");
-  EXPECT_EQ(row("ping")["attempts"], 1);
+  EXPECT_EQ(row("syslog")["outcome"], "error");
+  EXPECT_EQ(row("syslog")["failure"], "unsupported_protocol");
+  EXPECT_EQ(row("syslog")["error"], "udp:// checks are not supported yet");
+  EXPECT_EQ(row("syslog")["attempts"], 1);
   EXPECT_EQ(doc["summary"]["total"], 5);
 
   EXPECT_THAT(r.err, HasSubstr("fleetcheck: note: " + path +
@@ -125,8 +125,8 @@ TEST_F(gatus_config, check_reads_a_gatus_file_and_reports_every_endpoint) {
   EXPECT_THAT(r.err, HasSubstr("fleetcheck: note: " + path +
                                ": not checked, disabled (enabled: false): retired\n"));
   EXPECT_THAT(r.err, HasSubstr("fleetcheck: note: " + path +
-                               ": reported as errors, fleetcheck cannot check them yet: ping "
-                               "(icmp://)\n"));
+                               ": reported as errors, fleetcheck cannot check them yet: syslog "
+                               "(udp://)\n"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
 }
 
@@ -154,10 +154,10 @@ TEST_F(gatus_config, validate_shows_the_effective_targets_and_the_notes) {
   EXPECT_EQ(targets[0]["http"]["follow_redirects"], 10);
   EXPECT_EQ(targets[0]["http"]["headers"]["X-Team"], "sre");
   EXPECT_EQ(targets[2]["http"]["follow_redirects"], 0);
-  EXPECT_EQ(targets[4]["protocol"], "icmp");
-  EXPECT_EQ(targets[4]["unsupported"], "icmp:// checks are not supported yet");
+  EXPECT_EQ(targets[4]["protocol"], "udp");
+  EXPECT_EQ(targets[4]["unsupported"], "udp:// checks are not supported yet");
   EXPECT_THAT(r.err, HasSubstr("fleetcheck: note: " + path + ": ignored"));
-  EXPECT_THAT(r.err, HasSubstr("cannot check them yet: ping (icmp://)"));
+  EXPECT_THAT(r.err, HasSubstr("cannot check them yet: syslog (udp://)"));
 
   const auto table = fleetcheck_cli({"validate", "-c", path});
   EXPECT_EQ(table.exit_code, 0) << table.err;

@@ -26,6 +26,9 @@ struct observation {
   bool tls_resumed = false;
   /// gRPC checks: grpc-status and serving status ([GRPC_STATUS]); unset for other protocols.
   std::optional<core::grpc_facts> grpc;
+  std::string tls_version;  ///< the negotiated version, "TLS 1.3" (TLS checks that completed)
+  /// icmp:// checks: the echo reply (set from the start of the attempt; rtt once a reply came).
+  std::optional<core::icmp_echo> icmp;
 };
 
 /// Why an attempt got no usable answer. `message` is the precise sentence ("connection refused",

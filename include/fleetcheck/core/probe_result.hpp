@@ -57,6 +57,12 @@ struct grpc_facts {
   std::string serving_status;
 };
 
+/// What an icmp:// check saw of its echo reply.
+struct icmp_echo {
+  std::optional<double> rtt_seconds;  ///< request sent -> reply received; unset without a reply
+  std::optional<int> hop_limit;       ///< the reply's TTL (IPv4) or hop limit (IPv6), if known
+};
+
 /// The result of one check, a plain value.
 struct probe_result {
   core::outcome outcome = core::outcome::deadline;
@@ -73,6 +79,9 @@ struct probe_result {
   std::optional<std::int64_t> cert_expires_at;
   bool tls_resumed = false;        ///< the TLS session was resumed (no full handshake)
   std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
+  bool tls_resumed = false;       ///< the TLS session was resumed (no full handshake)
+  std::string tls_version;        ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
+  std::optional<icmp_echo> icmp;  ///< icmp:// checks only
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };

@@ -35,18 +35,30 @@ struct grpc_spec {
   bool tls = false;     ///< grpcs://
 };
 
-/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as icmp://, dns or ssh://). Such
+/// tls://: the port accepts a connection and completes a verified TLS handshake (and, with
+/// send/expect, answers as expected over TLS).
+struct tls_spec {
+  endpoint at;
+};
+
+/// icmp://: the host answers an ICMP echo request (ping). `at.port` is unused.
+struct icmp_spec {
+  endpoint at;
+};
+
+/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as udp://, dns or ssh://). Such
 /// a target is still a row of the report, an error saying so, found without any I/O: one
 /// endpoint that cannot be checked must not stop the others from being checked.
 struct unsupported_spec {
-  std::string scheme;  ///< "icmp", "dns", ...: the protocol `validate` shows
+  std::string scheme;  ///< "udp", "dns", ...: the protocol `validate` shows
   endpoint at;         ///< as far as the URL gives it; nothing connects to it
-  std::string why;     ///< the row's error: "icmp:// checks are not supported yet"
+  std::string why;     ///< the row's error: "udp:// checks are not supported yet"
 };
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec = std::variant<http_spec, tcp_spec, grpc_spec, unsupported_spec>;
+using protocol_spec =
+    std::variant<http_spec, tcp_spec, grpc_spec, tls_spec, icmp_spec, unsupported_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {
@@ -67,7 +79,7 @@ struct target {
   bool uses_tls() const {
     if (const auto* http = std::get_if<http_spec>(&spec)) return http->tls;
     if (const auto* grpc = std::get_if<grpc_spec>(&spec)) return grpc->tls;
-    return false;
+    return std::holds_alternative<tls_spec>(spec);
   }
 };
 

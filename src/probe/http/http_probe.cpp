@@ -2,19 +2,17 @@
 
 #include <optional>
 
-#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
-#include <openssl/ssl.h>
 
 #include "probe/classify.hpp"
 #include "probe/connect.hpp"
 #include "probe/http/request.hpp"
 #include "probe/http/response_reader.hpp"
 #include "probe/tls_client.hpp"
-#include "probe/tls_session_cache.hpp"
+#include "probe/tls_handshake.hpp"
 
 namespace fleetcheck::probe {
 
@@ -50,31 +48,12 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     std::optional<check::transport_failure> failed;
     if (line.tls) {
       // Declared before the stream: OpenSSL may call back into it until the stream is gone.
-      tls_session_cache::sink sink{
-          &ctx.sessions, fmt::format("{}|{}|{}|{}", line.at.host, line.at.port, s.tls.server_name,
-                                     static_cast<void*>(*tls_context))};
-      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), **tls_context);
-      SSL* ssl = stream.native_handle();
-      prepare_verification(ssl, line.at.host, s.tls);
-      tls_session_cache::attach(ssl, &sink);
-      record.enter(core::probe_phase::tls);
-      const bool leader = co_await ctx.sessions.prepare(ssl, sink.key, ctx.deadline.at);
-      auto [handshake_error] =
-          co_await stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
-      seen.tls_resumed = SSL_session_reused(ssl) == 1;
-      ctx.sessions.handshake_done(sink.key, leader, !handshake_error, seen.tls_resumed);
-      seen.cert_expires_at = earliest_certificate_expiry(ssl);
-      if (handshake_error && handshake_error != beast::error::timeout) {
-        bool is_certificate = false;
-        auto why = describe_handshake_failure(
-            ssl, handshake_error, s.tls.server_name.empty() ? line.at.host : s.tls.server_name,
-            is_certificate);
-        co_return record.fail(
-            is_certificate ? core::failure::tls_certificate : core::failure::tls_handshake,
-            std::move(why));
+      auto sink = session_sink(ctx, line.at, s.tls, *tls_context);
+      tls_stream stream(std::move(tcp), **tls_context);
+      if (auto handshake_failed =
+              co_await tls_handshake(stream, sink, line.at, s.tls, ctx, record, about)) {
+        co_return record.fail(std::move(*handshake_failed));
       }
-      if (handshake_error)
-        co_return record.fail(classify(handshake_error, record.current(), 0, about));
       failed = co_await exchange<true>(stream, request, parser, s, record, ctx.deadline.at, about);
     } else {
       failed = co_await exchange<false>(tcp, request, parser, s, record, ctx.deadline.at, about);

@@ -234,8 +234,46 @@ TEST(target_url, fills_defaults_from_the_url) {
   EXPECT_EQ(http_of(*bare).path, "/");
   EXPECT_EQ(config::target_from_url("https://example.test", {})->at().port, 443);
   EXPECT_EQ(config::target_from_url("ftp://x/", {}).error(),
-            "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https://, tcp://, grpc:// "
-            "or grpcs://");
+            "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https://, tcp://, tls://, "
+            "icmp://, grpc:// or grpcs://");
+}
+
+TEST(target_url, reads_tls_and_icmp_urls) {
+  const auto tls = config::target_from_url("tls://ldap.test:636", {});
+  ASSERT_TRUE(tls) << tls.error();
+  EXPECT_EQ(std::get<core::tls_spec>(tls->spec).at.host, "ldap.test");
+  EXPECT_EQ(tls->at().port, 636);
+  EXPECT_TRUE(tls->uses_tls());
+  EXPECT_EQ(config::target_from_url("tls://h", {}).error(), "URL 'tls://h' needs a port");
+  EXPECT_EQ(config::target_from_url("tls://u:p@h:1", {}).error(),
+            "URL 'tls://u:p@h:1': tls:// targets take no credentials");
+  for (const auto* url : {"icmp://10.0.0.1", "icmp://[::1]", "icmp://::1", "icmp://h.test/"}) {
+    const auto icmp = config::target_from_url(url, {});
+    ASSERT_TRUE(icmp) << url << ": " << icmp.error();
+    EXPECT_TRUE(std::holds_alternative<core::icmp_spec>(icmp->spec)) << url;
+    EXPECT_FALSE(icmp->uses_tls());
+    EXPECT_EQ(icmp->url, url);
+  }
+  EXPECT_EQ(config::target_from_url("icmp://::1", {})->at().host, "::1");
+  EXPECT_EQ(config::target_from_url("icmp://[::1]", {})->at().host, "::1");
+  EXPECT_EQ(config::target_from_url("icmp://h:7", {}).error(),
+            "URL 'icmp://h:7': icmp:// targets take no port");
+  EXPECT_EQ(config::target_from_url("icmp://h/x", {}).error(),
+            "URL 'icmp://h/x': icmp:// targets take no path");
+}
+
+TEST(fleet_config, tls_targets_take_tls_send_and_expect_icmp_targets_only_the_common_keys) {
+  const auto c = parse(
+      "targets:\n  - url: tls://db:6380\n    tls: {insecure_skip_verify: true}\n    send: "
+      "'PING\\r\\n'\n    expect: PONG\n  - url: icmp://db\n    conditions: ['[CONNECTED] == "
+      "true']\n");
+  EXPECT_TRUE(c.targets[0].settings.tls.insecure_skip_verify);
+  EXPECT_EQ(c.targets[0].settings.stream.send, "PING\r\n");
+  EXPECT_EQ(c.targets[1].settings.conditions.size(), 1u);
+  EXPECT_THAT(error_of("targets:\n  - url: tls://db:1\n    method: GET\n"),
+              HasSubstr("'method' does not apply to tls:// targets"));
+  EXPECT_THAT(error_of("targets:\n  - url: icmp://db\n    send: x\n"),
+              HasSubstr("'send' does not apply to icmp:// targets"));
 }
 
 TEST(parse_size, understands_units) {

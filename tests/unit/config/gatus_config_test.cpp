@@ -219,7 +219,7 @@ endpoints:
               ElementsAre("gatus.yaml: ignored (Gatus dashboard/alerting settings fleetcheck does "
                           "not use): metrics, alerting, ui, storage, concurrency; endpoint keys: "
                           "alerts (2 endpoints), ui (1 endpoint), extra-labels (1 endpoint); keys "
-                          "Gatus also ignores on tcp:// endpoints: method (1 endpoint)",
+                          "Gatus also ignores on tcp:// and tls:// endpoints: method (1 endpoint)",
                           "gatus.yaml: not applied (Gatus client settings fleetcheck does not "
                           "have; these endpoints are checked without them): client.proxy-url (b, "
                           "c), client.oauth2 (b)"));
@@ -312,16 +312,15 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
 )",
                        [](core::check_settings& s) { s.retries = 3; });
   ASSERT_EQ(c.targets.size(), 12u);
-  EXPECT_EQ(unsupported_of(c.targets[0]).scheme, "icmp");
-  EXPECT_EQ(unsupported_of(c.targets[0]).why, "icmp:// checks are not supported yet");
-  EXPECT_EQ(unsupported_of(c.targets[0]).at.host, "example.org");
-  EXPECT_EQ(unsupported_of(c.targets[1]).at.host, "::1");
+  // icmp:// and tls:// are checked now (gatus_config.icmp_and_tls_endpoints_are_real_targets).
+  EXPECT_EQ(std::get<core::icmp_spec>(c.targets[0].spec).at.host, "example.org");
+  EXPECT_EQ(std::get<core::icmp_spec>(c.targets[1].spec).at.host, "::1");
   EXPECT_EQ(unsupported_of(c.targets[2]).at.port, 53);
   EXPECT_EQ(unsupported_of(c.targets[3]).scheme, "ssh");
   EXPECT_EQ(unsupported_of(c.targets[4]).scheme, "grpcs");
   EXPECT_EQ(unsupported_of(c.targets[5]).scheme, "wss");
   EXPECT_EQ(unsupported_of(c.targets[6]).scheme, "starttls");
-  EXPECT_EQ(unsupported_of(c.targets[7]).scheme, "tls");
+  EXPECT_EQ(std::get<core::tls_spec>(c.targets[7].spec).at.port, 636);
   EXPECT_EQ(unsupported_of(c.targets[8]).scheme, "sctp");
   EXPECT_EQ(unsupported_of(c.targets[9]).scheme, "dns");
   EXPECT_EQ(unsupported_of(c.targets[9]).why, "DNS checks are not supported yet");
@@ -329,13 +328,15 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   EXPECT_EQ(unsupported_of(c.targets[10]).scheme, "https");
   EXPECT_THAT(unsupported_of(c.targets[10]).why, HasSubstr("[DOMAIN_EXPIRATION] conditions are"));
   EXPECT_THAT(unsupported_of(c.targets[11]).why, HasSubstr("tcp:// conditions on [BODY]"));
-  for (const auto& t : c.targets) EXPECT_EQ(t.settings.retries, 0) << t.name;
+  for (const auto& t : c.targets) {
+    const bool checked = !std::holds_alternative<core::unsupported_spec>(t.spec);
+    EXPECT_EQ(t.settings.retries, checked ? 3 : 0) << t.name;
+  }
   EXPECT_THAT(c.notices,
-              ElementsAre("gatus.yaml: reported as errors, fleetcheck cannot check them yet: ping "
-                          "(icmp://), ping6 (icmp://), udp (udp://), ssh (ssh://), grpc "
-                          "(grpcs://), ws (wss://), mail (starttls://), ldap (tls://), s "
-                          "(sctp://), dns (DNS), whois ([DOMAIN_EXPIRATION]), redis (tcp:// "
-                          "[BODY])"));
+              ElementsAre("gatus.yaml: reported as errors, fleetcheck cannot check them yet: udp "
+                          "(udp://), ssh (ssh://), grpc (grpcs://), ws (wss://), mail "
+                          "(starttls://), s (sctp://), dns (DNS), whois ([DOMAIN_EXPIRATION]), "
+                          "redis (tcp:// [BODY])"));
   // A scheme Gatus does not know either is still an error.
   EXPECT_THAT(error_of("endpoints:\n  - {name: f, url: 'ftp://h/', conditions: ['[STATUS] == "
                        "200']}\n"),
@@ -353,8 +354,9 @@ TEST(gatus_config, tcp_body_is_sent_and_http_only_keys_are_noted) {
   EXPECT_TRUE(std::holds_alternative<core::tcp_spec>(c.targets[0].spec));
   EXPECT_EQ(c.targets[0].settings.stream.send, "PING\r\n");
   EXPECT_THAT(c.targets[0].settings.http.request.headers, IsEmpty());
-  EXPECT_THAT(c.notices, ElementsAre(HasSubstr("keys Gatus also ignores on tcp:// endpoints: "
-                                               "headers (1 endpoint)")));
+  EXPECT_THAT(c.notices,
+              ElementsAre(HasSubstr("keys Gatus also ignores on tcp:// and tls:// endpoints: "
+                                    "headers (1 endpoint)")));
 }
 
 TEST(gatus_config, graphql_and_body_placeholders_are_gatus_s) {
@@ -450,4 +452,35 @@ endpoints:
   EXPECT_THAT(error_of("metrics: true\nui: {title: x}\n"),
               HasSubstr("gatus.yaml:1: 'metrics' is a Gatus key, but this file has no "
                         "'endpoints:'"));
+}
+
+TEST(gatus_config, icmp_and_tls_endpoints_are_real_targets) {
+  const auto c = parse(R"(endpoints:
+  - name: ping
+    url: "icmp://10.0.0.1"
+    client: {timeout: 3s}
+    conditions: ['[CONNECTED] == true', '[RESPONSE_TIME] < 100']
+  - name: ldaps
+    url: "tls://ldap.internal:636"
+    body: "hello\n"
+    client:
+      insecure: true
+      tls: {certificate-file: /dev/null, private-key-file: /dev/null}
+    conditions: ['[CONNECTED] == true', '[CERTIFICATE_EXPIRATION] > 48h']
+  - {name: tls-body, url: "tls://h:443", body: "x", conditions: ['[BODY] == y']}
+)");
+  ASSERT_EQ(c.targets.size(), 3u);
+  const auto& ping = c.targets[0];
+  EXPECT_EQ(std::get<core::icmp_spec>(ping.spec).at.host, "10.0.0.1");
+  EXPECT_EQ(ping.url, "icmp://10.0.0.1");
+  EXPECT_EQ(ping.settings.timeout, 3s);
+  EXPECT_FALSE(ping.uses_tls());
+  const auto& ldaps = c.targets[1];
+  EXPECT_EQ(std::get<core::tls_spec>(ldaps.spec).at.port, 636);
+  EXPECT_TRUE(ldaps.uses_tls());  // its TLS context is built up front, as for https://
+  EXPECT_TRUE(ldaps.settings.tls.insecure_skip_verify);
+  EXPECT_EQ(ldaps.settings.tls.cert_file, "/dev/null");
+  EXPECT_EQ(ldaps.settings.stream.send, "hello\n");  // Gatus sends a tls:// body as it is
+  EXPECT_THAT(unsupported_of(c.targets[2]).why, HasSubstr("tls:// conditions on [BODY]"));
+  EXPECT_THAT(c.notices, ElementsAre(HasSubstr("tls-body (tls:// [BODY])")));
 }

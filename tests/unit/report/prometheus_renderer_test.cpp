@@ -24,7 +24,8 @@ TEST(prometheus_renderer, passes_promtool_check_metrics) {
       {"hostile", testkit::hostile_fleet()},
       {"grpc", testkit::grpc_fleet()},
       {"none-healthy", none_healthy},
-      {"empty", testkit::sample_fleet{}}};
+      {"empty", testkit::sample_fleet{}},
+      {"icmp-and-tls", testkit::icmp_and_tls()}};
   for (const auto& [label, s] : samples) {
     std::ostringstream text;
     report::render_prometheus(text, s.view());
@@ -35,4 +36,25 @@ TEST(prometheus_renderer, passes_promtool_check_metrics) {
     EXPECT_EQ(lint.status, 0) << label << ":\n" << lint.output << "\n" << text.str();
     std::filesystem::remove(file);
   }
+}
+
+TEST(prometheus_renderer, writes_blackbox_icmp_and_tls_families) {
+  std::ostringstream text;
+  report::render_prometheus(text, testkit::icmp_and_tls().view());
+  const auto out = text.str();
+  const auto has = [&](const std::string& line) {
+    EXPECT_NE(out.find(line + "\n"), std::string::npos) << line << "\n" << out;
+  };
+  has(R"(probe_icmp_duration_seconds{target="ping",url="icmp://127.0.0.1",phase="resolve"} 1e-06)");
+  has(R"(probe_icmp_duration_seconds{target="ping",url="icmp://127.0.0.1",phase="setup"} 8e-05)");
+  has(R"(probe_icmp_duration_seconds{target="ping",url="icmp://127.0.0.1",phase="rtt"} 6.5e-05)");
+  has(R"(probe_icmp_duration_seconds{target="lost",url="icmp://10.0.0.1",phase="rtt"} 0)");
+  has(R"(probe_icmp_reply_hop_limit{target="ping",url="icmp://127.0.0.1"} 64)");
+  has(R"(probe_tls_version_info{target="ldaps",url="tls://127.0.0.1:636",version="TLS 1.3"} 1)");
+  has(R"(probe_ssl_earliest_cert_expiry{target="ldaps",url="tls://127.0.0.1:636"} 1798000000)");
+  // Only a reply has a hop limit, and only TLS checks have a version or ICMP phases.
+  EXPECT_EQ(out.find("probe_icmp_reply_hop_limit{target=\"lost\""), std::string::npos);
+  EXPECT_EQ(out.find("probe_icmp_reply_hop_limit{target=\"ping6\""), std::string::npos);
+  EXPECT_EQ(out.find("probe_icmp_duration_seconds{target=\"ldaps\""), std::string::npos);
+  EXPECT_EQ(out.find("probe_tls_version_info{target=\"ping\""), std::string::npos);
 }

@@ -40,6 +40,7 @@ std::vector<std::pair<std::string, testkit::sample_fleet>> samples() {
   }
   all.emplace_back("none healthy", std::move(none_healthy));
   all.emplace_back("empty", testkit::sample_fleet{});
+  all.emplace_back("icmp and tls", testkit::icmp_and_tls());
   return all;
 }
 
@@ -80,6 +81,7 @@ std::set<std::string> documented_fields() {
   add("group", defs["summary"]["properties"]["groups"]["additionalProperties"]);
   add("result", defs["result"]);
   add("phases", defs["result"]["properties"]["phases"]);
+  add("icmp", defs["result"]["properties"]["icmp"]);
   return fields;
 }
 

@@ -101,6 +101,29 @@ inline sample_fleet grpc_fleet() {
   return s;
 }
 
+/// icmp:// and tls:// results: a ping answered (with its hop limit), one lost, one answered
+/// without a hop limit, and a TLS handshake with its version.
+inline sample_fleet icmp_and_tls() {
+  sample_fleet s;
+  s.summary.started_at =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1741944413589));
+  s.summary.elapsed_seconds = 1.0021;
+  auto& ping = s.add("ping", "icmp://127.0.0.1", core::outcome::healthy, 0, 0.0002);
+  ping.icmp = core::icmp_echo{0.000065, 64};
+  ping.phases = {0.000001, 0.00008, 0, 0.000065, 0};
+  auto& lost = s.add("lost", "icmp://10.0.0.1", core::outcome::timeout, 0, 1.0,
+                     "timed out after 1s while waiting for response");
+  lost.failure = core::failure::timeout;
+  lost.failed_phase = core::probe_phase::first_byte;
+  lost.icmp = core::icmp_echo{};
+  auto& v6 = s.add("ping6", "icmp://[::1]", core::outcome::healthy, 0, 0.0123);
+  v6.icmp = core::icmp_echo{0.0121, std::nullopt};
+  auto& ldaps = s.add("ldaps", "tls://127.0.0.1:636", core::outcome::healthy, 0, 0.003);
+  ldaps.cert_expires_at = 1798000000;
+  ldaps.tls_version = "TLS 1.3";
+  return s;
+}
+
 /// every_field() with bytes a hostile server or fleet file could send in every text field:
 /// invalid UTF-8, C0 controls (which XML 1.0 forbids), markup characters, U+FFFE, a surrogate.
 inline sample_fleet hostile_fleet() {

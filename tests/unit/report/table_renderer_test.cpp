@@ -141,3 +141,14 @@ TEST(table_renderer, fits_without_a_url_column_too) {
     EXPECT_LE(report::display_width(line), 200u) << line;
   }
 }
+
+TEST(table_renderer, shows_the_ping_round_trip_and_the_tls_version) {
+  std::ostringstream out;
+  report::render_table(out, testkit::icmp_and_tls().view(), {}, {});
+  const auto text = out.str();
+  EXPECT_NE(text.find("  rtt 0.065ms\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  rtt 12.1ms\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  TLS 1.3, cert "), std::string::npos) << text;
+  EXPECT_NE(text.find("timed out after 1s while waiting for response\n"), std::string::npos)
+      << text;
+}
