@@ -79,9 +79,8 @@ struct probe_result {
   std::optional<std::int64_t> cert_expires_at;
   bool tls_resumed = false;        ///< the TLS session was resumed (no full handshake)
   std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
-  bool tls_resumed = false;       ///< the TLS session was resumed (no full handshake)
-  std::string tls_version;        ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
-  std::optional<icmp_echo> icmp;  ///< icmp:// checks only
+  std::string tls_version;         ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
+  std::optional<icmp_echo> icmp;   ///< icmp:// checks only
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };
