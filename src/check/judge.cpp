@@ -84,6 +84,7 @@ verdict judge(const core::check_settings& settings, const attempt_result& attemp
     obs.response_time_ms = attempt.seconds * 1e3;
     obs.body = seen.body;
     obs.ip = seen.ip;
+    if (seen.dns) obs.dns_rcode = seen.dns->rcode;
     if (seen.cert_expires_at) {
       obs.certificate_expiration = std::chrono::seconds(*seen.cert_expires_at - now_unix);
     }

@@ -60,6 +60,7 @@ asio::awaitable<core::probe_result> run_check(const core::target& t, probe::cont
     result.redirects = seen.redirects;
     result.cert_expires_at = seen.seen.cert_expires_at;
     result.tls_resumed = seen.seen.tls_resumed;
+    result.dns = std::move(seen.seen.dns);
 
     const auto wait =
         retry_after(attempt, result.outcome, t.settings.retries, clock::now(), ctx.deadline.at);

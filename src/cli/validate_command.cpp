@@ -24,6 +24,9 @@ std::string protocol_name(const core::http_spec& spec) {
 std::string protocol_name(const core::tcp_spec&) {
   return "tcp";
 }
+std::string protocol_name(const core::dns_spec&) {
+  return "dns";
+}
 std::string protocol_name(const core::unsupported_spec& spec) {
   return spec.scheme;
 }
@@ -44,6 +47,10 @@ void add_protocol_json(json& out, const core::http_spec&, const core::check_sett
 void add_protocol_json(json& out, const core::tcp_spec&, const core::check_settings& s,
                        const auto& hide) {
   out["tcp"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
+}
+void add_protocol_json(json& out, const core::dns_spec& spec, const core::check_settings&,
+                       const auto& hide) {
+  out["dns"] = {{"query_name", hide(spec.name)}, {"query_type", spec.type}};
 }
 void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
                        const auto& hide) {

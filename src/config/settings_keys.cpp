@@ -34,6 +34,10 @@ std::span<const std::string_view> keys_of(const core::http_spec&) {
 std::span<const std::string_view> keys_of(const core::tcp_spec&) {
   return tcp_keys;
 }
+// A dns:// target says everything in its URL (server, name, type).
+std::span<const std::string_view> keys_of(const core::dns_spec&) {
+  return {};
+}
 // An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
 // such targets, and they have their own keys (gatus_endpoint.cpp).
 std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
@@ -44,6 +48,9 @@ std::string_view label_of(const core::http_spec&) {
 }
 std::string_view label_of(const core::tcp_spec&) {
   return "tcp://";
+}
+std::string_view label_of(const core::dns_spec&) {
+  return "dns://";
 }
 std::string_view label_of(const core::unsupported_spec&) {
   return "unsupported";

@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "probe/dns/dns_probe.hpp"
 #include "probe/http/http_probe.hpp"
 #include "probe/tcp/tcp_probe.hpp"
 #include "probe/unsupported_probe.hpp"

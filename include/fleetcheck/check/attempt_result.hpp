@@ -24,6 +24,7 @@ struct observation {
   std::optional<std::string> wrong_answer;
   std::optional<std::int64_t> cert_expires_at;  ///< earliest notAfter of the chain, Unix seconds
   bool tls_resumed = false;
+  std::optional<core::dns_reply> dns;  ///< a DNS answer ([DNS_RCODE]; [BODY] is its last record)
 };
 
 /// Why an attempt got no usable answer. `message` is the precise sentence ("connection refused",

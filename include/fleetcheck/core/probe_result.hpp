@@ -47,6 +47,18 @@ struct phase_timings {
   double transfer = 0;    ///< first response byte -> response complete
 };
 
+/// What a DNS server answered (dns:// checks).
+struct dns_reply {
+  std::string rcode;   ///< "NOERROR", "NXDOMAIN", "SERVFAIL", ... ("RCODE12" when it has no name)
+  int answer_rrs = 0;  ///< the header's counts of the three sections
+  int authority_rrs = 0;
+  int additional_rrs = 0;
+  /// The answer section's records, each as Gatus renders it: "10.0.0.1", "mail.example.com."
+  /// (MX, CNAME, NS, PTR), "target.example.com.:443" (SRV); TXT as its text, SOA as
+  /// "mname. rname. serial refresh retry expire minimum"; at most 64 of them.
+  std::vector<std::string> answers;
+};
+
 /// The result of one check, a plain value.
 struct probe_result {
   core::outcome outcome = core::outcome::deadline;
@@ -61,7 +73,8 @@ struct probe_result {
   int redirects = 0;  ///< 3xx answers followed
   /// Earliest notAfter in the served certificate chain, as Unix seconds (TLS checks only).
   std::optional<std::int64_t> cert_expires_at;
-  bool tls_resumed = false;  ///< the TLS session was resumed (no full handshake)
+  bool tls_resumed = false;      ///< the TLS session was resumed (no full handshake)
+  std::optional<dns_reply> dns;  ///< what the server answered (dns:// checks)
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };

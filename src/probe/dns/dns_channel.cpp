@@ -46,6 +46,7 @@ template <class Handler>
 struct pending {
   Handler done;
   std::weak_ptr<const bool> alive;
+  std::size_t* in_flight;  ///< the channel's count; used only while `alive`
 };
 
 }  // namespace
@@ -177,7 +178,8 @@ void dns_channel::resolve(const std::string& host, resolve_handler done) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   using state = pending<resolve_handler>;
-  auto* arg = new state{std::move(done), alive_};
+  auto* arg = new state{std::move(done), alive_, &in_flight_};
+  ++in_flight_;
   ares_getaddrinfo(
       channel_, host.c_str(), nullptr, &hints,
       [](void* data, int status, int, ares_addrinfo* result) {
@@ -185,6 +187,7 @@ void dns_channel::resolve(const std::string& host, resolve_handler done) {
         const std::unique_ptr<ares_addrinfo, decltype(&ares_freeaddrinfo)> owned(
             result, &ares_freeaddrinfo);
         if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED || s->alive.expired()) return;
+        --*s->in_flight;
         address_list out;
         if (status != ARES_SUCCESS || result == nullptr) {
           s->done(lookup_error(status), std::move(out));
@@ -210,12 +213,14 @@ void dns_channel::resolve(const std::string& host, resolve_handler done) {
 
 void dns_channel::query(const std::string& name, int type, query_handler done) {
   using state = pending<query_handler>;
-  auto* arg = new state{std::move(done), alive_};
+  auto* arg = new state{std::move(done), alive_, &in_flight_};
+  ++in_flight_;
   ares_query(
       channel_, name.c_str(), ns_c_in, type,
       [](void* data, int status, int, unsigned char* abuf, int alen) {
         std::unique_ptr<state> s(static_cast<state*>(data));
         if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED || s->alive.expired()) return;
+        --*s->in_flight;
         // With raw answers every reply is handed back whatever its rcode; no buffer means none
         // came (a timeout, a refused connection, a reply c-ares could not read).
         if (abuf != nullptr && alen > 0) {
@@ -235,10 +240,12 @@ void dns_channel::query(const std::string& name, int type, query_handler done) {
   schedule_timeouts();
 }
 
-core::expected<dns_channel*> dns_channels::get(const std::string& server,
-                                               std::unique_ptr<dns_channel>& owned) {
+core::expected<dns_channel*> dns_channels::get(const std::string& server) {
   if (const auto found = channels_.find(server); found != channels_.end()) {
     return found->second.get();
+  }
+  if (channels_.size() >= most_) {
+    std::erase_if(channels_, [](const auto& item) { return item.second->in_flight() == 0; });
   }
   dns_channel::options o;
   o.servers = server;
@@ -249,10 +256,6 @@ core::expected<dns_channel*> dns_channels::get(const std::string& server,
   o.timeout = std::chrono::seconds(2);
   auto channel = dns_channel::open(executor_, o);
   if (!channel) return core::unexpected{channel.error()};
-  if (channels_.size() >= most_) {
-    owned = std::move(*channel);
-    return owned.get();
-  }
   return channels_.emplace(server, std::move(*channel)).first->second.get();
 }
 

@@ -65,6 +65,8 @@ class dns_channel {
 
   /// Sockets c-ares has open now (for tests: they all close when lookups end).
   std::size_t sockets() const { return watches_.size(); }
+  /// Lookups and queries whose handler has not been called yet.
+  std::size_t in_flight() const { return in_flight_; }
 
  private:
   struct watch;
@@ -78,21 +80,22 @@ class dns_channel {
   ares_channeldata* channel_ = nullptr;
   net::asio::steady_timer timer_;
   std::unordered_map<int, std::shared_ptr<watch>> watches_;
+  std::size_t in_flight_ = 0;
   std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
 /// The channels of DNS checks on one loop, one per server ("ip:port"), opened on first use and
-/// kept for the loop's life (a channel keeps its UDP socket and knows the server's TCP). Up to
-/// `most` servers are kept; past that a check gets a channel of its own, closed with it, so that
-/// servers named by ever-changing addresses never make the map grow without bound.
+/// kept (a channel keeps its UDP socket). Past `most` servers, channels with nothing in flight
+/// are closed before another opens, so that servers named by ever-changing addresses never make
+/// the map grow without bound.
 class dns_channels {
  public:
   explicit dns_channels(net::asio::any_io_executor executor, std::size_t most = 64)
       : executor_(std::move(executor)), most_(most) {}
 
-  /// The kept channel for `server` ("127.0.0.1:53", "[::1]:5353"), or a new one the caller owns
-  /// (`owned` is set) when the map is full; an error when c-ares rejects the server.
-  core::expected<dns_channel*> get(const std::string& server, std::unique_ptr<dns_channel>& owned);
+  /// The channel for `server` ("127.0.0.1:53", "[::1]:5353"), valid until the next call; an
+  /// error when c-ares rejects the server.
+  core::expected<dns_channel*> get(const std::string& server);
   /// Closes every channel; on the loop's thread or once the loop has stopped.
   void clear() { channels_.clear(); }
 

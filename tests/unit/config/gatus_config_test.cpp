@@ -303,15 +303,11 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   - {name: mail, url: "starttls://smtp:587", conditions: ['[CERTIFICATE_EXPIRATION] > 48h']}
   - {name: ldap, url: "tls://ldap:636", conditions: ['[CONNECTED] == true']}
   - {name: s, url: "sctp://127.0.0.1:38412", conditions: ['[CONNECTED] == true']}
-  - name: dns
-    url: "8.8.8.8"
-    dns: {query-name: example.com, query-type: A}
-    conditions: ['[DNS_RCODE] == NOERROR']
   - {name: whois, url: "https://example.org", conditions: ['[DOMAIN_EXPIRATION] > 720h']}
   - {name: redis, url: "tcp://h:6379", body: "PING\r\n", conditions: ['[BODY] == pat(*PONG*)']}
 )",
                        [](core::check_settings& s) { s.retries = 3; });
-  ASSERT_EQ(c.targets.size(), 12u);
+  ASSERT_EQ(c.targets.size(), 11u);
   EXPECT_EQ(unsupported_of(c.targets[0]).scheme, "icmp");
   EXPECT_EQ(unsupported_of(c.targets[0]).why, "icmp:// checks are not supported yet");
   EXPECT_EQ(unsupported_of(c.targets[0]).at.host, "example.org");
@@ -323,18 +319,15 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   EXPECT_EQ(unsupported_of(c.targets[6]).scheme, "starttls");
   EXPECT_EQ(unsupported_of(c.targets[7]).scheme, "tls");
   EXPECT_EQ(unsupported_of(c.targets[8]).scheme, "sctp");
-  EXPECT_EQ(unsupported_of(c.targets[9]).scheme, "dns");
-  EXPECT_EQ(unsupported_of(c.targets[9]).why, "DNS checks are not supported yet");
-  EXPECT_EQ(unsupported_of(c.targets[9]).at.host, "8.8.8.8");
-  EXPECT_EQ(unsupported_of(c.targets[10]).scheme, "https");
-  EXPECT_THAT(unsupported_of(c.targets[10]).why, HasSubstr("[DOMAIN_EXPIRATION] conditions are"));
-  EXPECT_THAT(unsupported_of(c.targets[11]).why, HasSubstr("tcp:// conditions on [BODY]"));
+  EXPECT_EQ(unsupported_of(c.targets[9]).scheme, "https");
+  EXPECT_THAT(unsupported_of(c.targets[9]).why, HasSubstr("[DOMAIN_EXPIRATION] conditions are"));
+  EXPECT_THAT(unsupported_of(c.targets[10]).why, HasSubstr("tcp:// conditions on [BODY]"));
   for (const auto& t : c.targets) EXPECT_EQ(t.settings.retries, 0) << t.name;
   EXPECT_THAT(c.notices,
               ElementsAre("gatus.yaml: reported as errors, fleetcheck cannot check them yet: ping "
                           "(icmp://), ping6 (icmp://), udp (udp://), ssh (ssh://), grpc "
                           "(grpcs://), ws (wss://), mail (starttls://), ldap (tls://), s "
-                          "(sctp://), dns (DNS), whois ([DOMAIN_EXPIRATION]), redis (tcp:// "
+                          "(sctp://), whois ([DOMAIN_EXPIRATION]), redis (tcp:// "
                           "[BODY])"));
   // A scheme Gatus does not know either is still an error.
   EXPECT_THAT(error_of("endpoints:\n  - {name: f, url: 'ftp://h/', conditions: ['[STATUS] == "
@@ -450,4 +443,33 @@ endpoints:
   EXPECT_THAT(error_of("metrics: true\nui: {title: x}\n"),
               HasSubstr("gatus.yaml:1: 'metrics' is a Gatus key, but this file has no "
                         "'endpoints:'"));
+}
+
+TEST(gatus_config, a_dns_block_is_a_dns_check_of_that_server) {
+  const auto c = parse(R"(endpoints:
+  - name: dns
+    url: "8.8.8.8"
+    dns: {query-name: example.com., query-type: mx}
+    conditions: ['[DNS_RCODE] == NOERROR']
+  - name: dns-port
+    url: "127.0.0.1:5353"
+    dns: {query-name: example.com, query-type: A}
+    conditions: ['[BODY] == 10.0.0.1']
+)");
+  ASSERT_EQ(c.targets.size(), 2u);
+  const auto& a = std::get<core::dns_spec>(c.targets[0].spec);
+  EXPECT_EQ(a.at.host, "8.8.8.8");
+  EXPECT_EQ(a.at.port, 53) << "Gatus adds :53";
+  EXPECT_EQ(a.name, "example.com") << "the root's dot is implied";
+  EXPECT_EQ(a.type, "MX");
+  EXPECT_EQ(c.targets[0].url, "dns://8.8.8.8/example.com.?type=mx");
+  const auto& b = std::get<core::dns_spec>(c.targets[1].spec);
+  EXPECT_EQ(b.at.port, 5353);
+  EXPECT_TRUE(c.notices.empty());
+  EXPECT_THAT(error_of("endpoints:\n  - {name: d, url: '8.8.8.8', dns: {query-name: x}, "
+                       "conditions: ['[DNS_RCODE] == NOERROR']}\n"),
+              HasSubstr("needs both 'query-name' and 'query-type'"));
+  EXPECT_THAT(error_of("endpoints:\n  - {name: d, url: '8.8.8.8', dns: {query-name: x, "
+                       "query-type: CAA}, conditions: ['[DNS_RCODE] == NOERROR']}\n"),
+              HasSubstr("unsupported DNS query type 'CAA'"));
 }
