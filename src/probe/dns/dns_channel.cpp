@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
 namespace fleetcheck::probe {
@@ -46,7 +47,7 @@ template <class Handler>
 struct pending {
   Handler done;
   std::weak_ptr<const bool> alive;
-  std::size_t* in_flight;  ///< the channel's count; used only while `alive`
+  dns_channel* owner;  ///< used only while `alive`
 };
 
 }  // namespace
@@ -86,6 +87,7 @@ core::expected<std::unique_ptr<dns_channel>> dns_channel::open(asio::any_io_exec
     return core::unexpected{fmt::format("c-ares: {}", ares_strerror(rc))};
   }
   self->channel_ = channel;
+  self->most_lookups_ = o.most_lookups;
   if (!o.servers.empty()) {
     if (const int rc = ares_set_servers_ports_csv(channel, o.servers.c_str()); rc != ARES_SUCCESS) {
       return core::unexpected{
@@ -174,11 +176,33 @@ void dns_channel::schedule_timeouts() {
 }
 
 void dns_channel::resolve(const std::string& host, resolve_handler done) {
+  if (most_lookups_ != 0 && lookups_ >= most_lookups_) {
+    queued_.push_back({host, std::move(done)});
+    return;
+  }
+  start_lookup(host, std::move(done));
+}
+
+void dns_channel::lookup_finished() {
+  --lookups_;
+  if (queued_.empty()) return;
+  // The next one starts from the loop, not from inside c-ares' callback: a name answered at once
+  // (/etc/hosts) would otherwise recurse through the whole queue.
+  asio::post(executor_, [this, alive = std::weak_ptr(alive_)] {
+    if (alive.expired() || queued_.empty() || lookups_ >= most_lookups_) return;
+    auto next = std::move(queued_.front());
+    queued_.pop_front();
+    start_lookup(next.host, std::move(next.done));
+  });
+}
+
+void dns_channel::start_lookup(const std::string& host, resolve_handler done) {
+  ++lookups_;
   ares_addrinfo_hints hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   using state = pending<resolve_handler>;
-  auto* arg = new state{std::move(done), alive_, &in_flight_};
+  auto* arg = new state{std::move(done), alive_, this};
   ++in_flight_;
   ares_getaddrinfo(
       channel_, host.c_str(), nullptr, &hints,
@@ -187,7 +211,8 @@ void dns_channel::resolve(const std::string& host, resolve_handler done) {
         const std::unique_ptr<ares_addrinfo, decltype(&ares_freeaddrinfo)> owned(
             result, &ares_freeaddrinfo);
         if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED || s->alive.expired()) return;
-        --*s->in_flight;
+        --s->owner->in_flight_;
+        s->owner->lookup_finished();
         address_list out;
         if (status != ARES_SUCCESS || result == nullptr) {
           s->done(lookup_error(status), std::move(out));
@@ -213,14 +238,14 @@ void dns_channel::resolve(const std::string& host, resolve_handler done) {
 
 void dns_channel::query(const std::string& name, int type, query_handler done) {
   using state = pending<query_handler>;
-  auto* arg = new state{std::move(done), alive_, &in_flight_};
+  auto* arg = new state{std::move(done), alive_, this};
   ++in_flight_;
   ares_query(
       channel_, name.c_str(), ns_c_in, type,
       [](void* data, int status, int, unsigned char* abuf, int alen) {
         std::unique_ptr<state> s(static_cast<state*>(data));
         if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED || s->alive.expired()) return;
-        --*s->in_flight;
+        --s->owner->in_flight_;
         // With raw answers every reply is handed back whatever its rcode; no buffer means none
         // came (a timeout, a refused connection, a reply c-ares could not read).
         if (abuf != nullptr && alen > 0) {

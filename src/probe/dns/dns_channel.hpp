@@ -2,6 +2,7 @@
 // Internal: a c-ares channel driven by one io_context (no threads, no polling).
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -40,6 +41,11 @@ class dns_channel {
     bool raw_answers = false;
     std::chrono::milliseconds timeout{1000};  ///< of a first try; c-ares doubles it per round
     int tries = 3;
+    /// Lookups (resolve()) in flight at once; more wait their turn, in order, and start as
+    /// answers come (no thread, no polling). A burst of thousands of names at one server would
+    /// otherwise overflow its socket buffer (dnsmasq with Linux's default 208 KiB drops past a
+    /// few hundred datagrams) and pay c-ares' retry timeout for each lost one. 0: no limit.
+    std::size_t most_lookups = 64;
   };
 
   using address_list = std::vector<net::asio::ip::address>;
@@ -70,7 +76,13 @@ class dns_channel {
 
  private:
   struct watch;
+  struct queued_lookup {
+    std::string host;
+    resolve_handler done;
+  };
   explicit dns_channel(net::asio::any_io_executor executor);
+  void start_lookup(const std::string& host, resolve_handler done);
+  void lookup_finished();
   static void on_socket_state(void* self, int fd, int readable, int writable);
   void arm(const std::shared_ptr<watch>& w);
   void process(int read_fd, int write_fd);
@@ -81,6 +93,8 @@ class dns_channel {
   net::asio::steady_timer timer_;
   std::unordered_map<int, std::shared_ptr<watch>> watches_;
   std::size_t in_flight_ = 0;
+  std::size_t lookups_ = 0, most_lookups_ = 0;
+  std::deque<queued_lookup> queued_;
   std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
