@@ -175,12 +175,22 @@ void dns_channel::schedule_timeouts() {
   });
 }
 
-void dns_channel::resolve(const std::string& host, resolve_handler done) {
+void dns_channel::admit(std::function<void()> start) {
   if (most_lookups_ != 0 && lookups_ >= most_lookups_) {
-    queued_.push_back({host, std::move(done)});
+    queued_.push_back(std::move(start));
     return;
   }
-  start_lookup(host, std::move(done));
+  start();
+}
+
+void dns_channel::resolve(const std::string& host, resolve_handler done) {
+  admit([this, host, done = std::move(done)]() mutable { start_lookup(host, std::move(done)); });
+}
+
+void dns_channel::query(const std::string& name, int type, query_handler done) {
+  admit([this, name, type, done = std::move(done)]() mutable {
+    start_query(name, type, std::move(done));
+  });
 }
 
 void dns_channel::lookup_finished() {
@@ -192,7 +202,7 @@ void dns_channel::lookup_finished() {
     if (alive.expired() || queued_.empty() || lookups_ >= most_lookups_) return;
     auto next = std::move(queued_.front());
     queued_.pop_front();
-    start_lookup(next.host, std::move(next.done));
+    next();
   });
 }
 
@@ -236,7 +246,8 @@ void dns_channel::start_lookup(const std::string& host, resolve_handler done) {
   schedule_timeouts();
 }
 
-void dns_channel::query(const std::string& name, int type, query_handler done) {
+void dns_channel::start_query(const std::string& name, int type, query_handler done) {
+  ++lookups_;
   using state = pending<query_handler>;
   auto* arg = new state{std::move(done), alive_, this};
   ++in_flight_;
@@ -246,6 +257,7 @@ void dns_channel::query(const std::string& name, int type, query_handler done) {
         std::unique_ptr<state> s(static_cast<state*>(data));
         if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED || s->alive.expired()) return;
         --s->owner->in_flight_;
+        s->owner->lookup_finished();
         // With raw answers every reply is handed back whatever its rcode; no buffer means none
         // came (a timeout, a refused connection, a reply c-ares could not read).
         if (abuf != nullptr && alen > 0) {

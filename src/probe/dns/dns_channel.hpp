@@ -41,8 +41,8 @@ class dns_channel {
     bool raw_answers = false;
     std::chrono::milliseconds timeout{1000};  ///< of a first try; c-ares doubles it per round
     int tries = 3;
-    /// Lookups (resolve()) in flight at once; more wait their turn, in order, and start as
-    /// answers come (no thread, no polling). A burst of thousands of names at one server would
+    /// Lookups (resolve() and query()) in flight at once; more wait their turn, in order, and start
+    /// as answers come (no thread, no polling). A burst of thousands of names at one server would
     /// otherwise overflow its socket buffer (dnsmasq with Linux's default 208 KiB drops past a
     /// few hundred datagrams) and pay c-ares' retry timeout for each lost one. 0: no limit.
     std::size_t most_lookups = 64;
@@ -72,16 +72,15 @@ class dns_channel {
   /// Sockets c-ares has open now (for tests: they all close when lookups end).
   std::size_t sockets() const { return watches_.size(); }
   /// Lookups and queries whose handler has not been called yet.
-  std::size_t in_flight() const { return in_flight_; }
+  std::size_t in_flight() const { return in_flight_ + queued_.size(); }
 
  private:
   struct watch;
-  struct queued_lookup {
-    std::string host;
-    resolve_handler done;
-  };
   explicit dns_channel(net::asio::any_io_executor executor);
+  /// Runs `start` now, or once fewer than most_lookups are in flight.
+  void admit(std::function<void()> start);
   void start_lookup(const std::string& host, resolve_handler done);
+  void start_query(const std::string& name, int type, query_handler done);
   void lookup_finished();
   static void on_socket_state(void* self, int fd, int readable, int writable);
   void arm(const std::shared_ptr<watch>& w);
@@ -94,7 +93,7 @@ class dns_channel {
   std::unordered_map<int, std::shared_ptr<watch>> watches_;
   std::size_t in_flight_ = 0;
   std::size_t lookups_ = 0, most_lookups_ = 0;
-  std::deque<queued_lookup> queued_;
+  std::deque<std::function<void()>> queued_;
   std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
