@@ -18,6 +18,7 @@
 #include "fleetcheck/engine/fleet_run.hpp"
 #include "fleetcheck/mock/mock_fleet.hpp"
 #include "mock_fixture.hpp"
+#include "run_process.hpp"
 
 using namespace fleetcheck;
 using namespace std::chrono_literals;
@@ -144,6 +145,22 @@ TEST_F(dnsmasq, thousands_of_distinct_names_resolve_at_once_through_the_given_se
   // Names only dnsmasq knows: without --dns-server they do not resolve.
   const auto unknown = engine::run_fleet(std::span(targets).first(1), {});
   EXPECT_EQ(unknown.results[0].failure, core::failure::resolve_failed);
+}
+
+TEST_F(dnsmasq, the_cli_resolves_through_dns_server_and_checks_dns_urls) {
+  const auto dns = "dns://" + server() + "/gone.test";
+  const auto r = test_support::run_process(
+      {FLEETCHECK_BIN, "check", "dns://" + server() + "/n7.test", dns, "--dns-server", server(),
+       "tcp://n7.test:" + std::to_string(port_), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the NXDOMAIN row
+  EXPECT_THAT(r.out, HasSubstr(R"("dns":{"rcode":"NXDOMAIN","answer_rrs":0)"));
+  EXPECT_THAT(r.out, HasSubstr(R"("answers":["127.0.0.1"])"));
+  EXPECT_THAT(r.out, HasSubstr(R"("name":"tcp://n7.test:)" + std::to_string(port_) +
+                               R"(","url":"tcp://n7.test:)" + std::to_string(port_) +
+                               R"(","outcome":"healthy")"));
+  const auto bad = test_support::run_process({FLEETCHECK_BIN, "check", dns, "--dns-server", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--dns-server 'x': expected IP[:PORT]"));
 }
 
 namespace {
