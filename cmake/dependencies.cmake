@@ -11,6 +11,8 @@ find_package(SQLiteCpp REQUIRED)
 # HTTP/2 for gRPC health checks (libnghttp2-dev has no CMake package, only pkg-config).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(nghttp2 REQUIRED IMPORTED_TARGET libnghttp2)
+# c-ares resolves names on the event loops (probe/dns); Debian ships a pkg-config file for it.
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)
 if(FLEETCHECK_DEV)
   find_package(GTest REQUIRED)
 endif()

@@ -89,6 +89,7 @@ verdict judge(const core::check_settings& settings, const attempt_result& attemp
       if (seen.grpc->status_code) obs.status = *seen.grpc->status_code;
       obs.grpc_status = seen.grpc->serving_status;
     }
+    if (seen.dns) obs.dns_rcode = seen.dns->rcode;
     if (seen.cert_expires_at) {
       obs.certificate_expiration = std::chrono::seconds(*seen.cert_expires_at - now_unix);
     }

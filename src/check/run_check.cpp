@@ -63,6 +63,7 @@ asio::awaitable<core::probe_result> run_check(const core::target& t, probe::cont
     result.grpc = seen.seen.grpc;
     result.tls_version = std::move(seen.seen.tls_version);
     result.icmp = seen.seen.icmp;
+    result.dns = std::move(seen.seen.dns);
 
     const auto wait =
         retry_after(attempt, result.outcome, t.settings.retries, clock::now(), ctx.deadline.at);

@@ -131,7 +131,7 @@ int run_check(const check_options& options, std::ostream& out, std::ostream& err
     };
   }
   const unsigned threads = p.threads != 0 ? p.threads : engine::automatic_threads(p.targets.size());
-  engine::loop_pool pool(threads);
+  engine::loop_pool pool(threads, p.run.dns_servers);
   engine::fleet_run run(pool, p.targets, *tls, p.run);
   std::atomic<int> signalled{0};
   // The first SIGINT/SIGTERM cancels the run (a report of what finished is still written); a

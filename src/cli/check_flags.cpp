@@ -37,7 +37,8 @@ std::vector<std::string_view> names_of(const std::vector<std::string>& names) {
 }  // namespace
 
 void add_target_flags(CLI::App& c, check_options& o) {
-  c.add_option("urls", o.urls, "Target URLs: http://, https://, tcp://host:port");
+  c.add_option("urls", o.urls,
+               "Target URLs: http://, https://, tcp://host:port, dns://server/name?type=A");
   single(c, "-c,--config", o.config_file, "YAML fleet file (ours, or a Gatus config)");
   single(c, "--targets-file", o.targets_file, "File with one URL per line ('-' = stdin)");
   single(c, "--timeout", o.timeout, "Timeout of each check (default 2s)");
@@ -57,6 +58,8 @@ void add_target_flags(CLI::App& c, check_options& o) {
   repeatable(c, "--condition", o.conditions,
              "Health condition for every target, e.g. '[BODY].status == UP' (repeatable)");
   repeatable(c, "--group", o.groups, "Check only the targets of this group (repeatable)");
+  single(c, "--dns-server", o.dns_server,
+         "Resolve host names with this DNS server, IP[:PORT][,...] (default: /etc/resolv.conf)");
 }
 
 void add_check_flags(CLI::App& c, check_options& o) {

@@ -1,5 +1,7 @@
 #include "cli/check_plan.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -40,6 +42,46 @@ long long whole_number(std::string_view flag, const std::string& text, long long
         fmt::format("{} {}: must be a whole number from {} to {}", flag, text, least, most));
   }
   return value;
+}
+
+/// --dns-server "ip[:port],..." as c-ares takes it ("127.0.0.1:5353,[::1]:53"); IP addresses
+/// only, since they are what resolves names.
+std::string dns_server_list(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto comma = std::min(text.find(',', at), text.size());
+    const auto item = text.substr(at, comma - at);
+    std::string host = item;
+    std::string port;
+    if (!item.empty() && item.front() == '[') {
+      const auto close = item.find(']');
+      if (close == std::string::npos || (close + 1 < item.size() && item[close + 1] != ':')) {
+        host.clear();
+      } else {
+        host = item.substr(1, close - 1);
+        if (close + 1 < item.size()) port = item.substr(close + 2);
+      }
+    } else if (std::count(item.begin(), item.end(), ':') == 1) {
+      host = item.substr(0, item.find(':'));
+      port = item.substr(item.find(':') + 1);
+    }
+    unsigned char address[16];
+    const bool v6 = host.find(':') != std::string::npos;
+    const bool ip = !host.empty() && inet_pton(v6 ? AF_INET6 : AF_INET, host.c_str(), address) == 1;
+    if (!ip || (!port.empty() && whole_number("--dns-server", port, 1, 65535) == 0) ||
+        (item.find(':') != std::string::npos && port.empty() && !v6)) {
+      throw core::config_error(
+          fmt::format("--dns-server '{}': expected IP[:PORT] (e.g. 127.0.0.1:5353 or [::1]:53), "
+                      "comma-separated",
+                      item));
+    }
+    if (!out.empty()) out += ',';
+    out += v6 ? "[" + host + "]" : host;
+    out += ":" + (port.empty() ? std::string("53") : port);
+    at = comma + 1;
+  }
+  return out;
 }
 
 /// The settings the flags give, as an overlay: applied over a file's `defaults:` and under each
@@ -198,6 +240,7 @@ check_plan make_check_plan(const check_options& o) {
   config::check_unique_names(p.targets);
   if (!o.groups.empty()) keep_groups(p.targets, o.groups);
   if (concurrency) p.run.concurrency = *concurrency;
+  if (o.dns_server) p.run.dns_servers = dns_server_list(*o.dns_server);
   p.run.start = o.start;
   return p;
 }

@@ -33,6 +33,9 @@ std::string protocol_name(const core::tls_spec&) {
 std::string protocol_name(const core::icmp_spec&) {
   return "icmp";
 }
+std::string protocol_name(const core::dns_spec&) {
+  return "dns";
+}
 std::string protocol_name(const core::unsupported_spec& spec) {
   return spec.scheme;
 }
@@ -65,6 +68,10 @@ void add_protocol_json(json& out, const core::tls_spec&, const core::check_setti
   out["stream"] = {{"send", hide(s.stream.send)}, {"expect", hide(s.stream.expect)}};
 }
 void add_protocol_json(json&, const core::icmp_spec&, const core::check_settings&, const auto&) {}
+void add_protocol_json(json& out, const core::dns_spec& spec, const core::check_settings&,
+                       const auto& hide) {
+  out["dns"] = {{"query_name", hide(spec.name)}, {"query_type", spec.type}};
+}
 void add_protocol_json(json& out, const core::unsupported_spec& spec, const core::check_settings&,
                        const auto& hide) {
   out["unsupported"] = hide(spec.why);

@@ -206,6 +206,26 @@ void hide_what_ui_hides(const yaml_reader& r, const YAML::Node& ui, std::string_
   }
 }
 
+/// A `dns` block: Gatus asks the server in `url` (host or IP, ":53" unless given) for
+/// query-name's query-type records, both required.
+core::expected<core::target> dns_target(const yaml_reader& r, const YAML::Node& block,
+                                        const std::string& url, std::string_view context,
+                                        const core::check_settings& inherited) {
+  const auto name_node = block["query-name"];
+  const auto type_node = block["query-type"];
+  if (!name_node || !type_node) {
+    return core::unexpected{"needs both 'query-name' and 'query-type' (as in Gatus)"};
+  }
+  const auto name = r.scalar(name_node, context, "dns.query-name");
+  const auto type = r.scalar(type_node, context, "dns.query-type");
+  if (name.empty()) return core::unexpected{"'query-name' is empty"};
+  if (url.find("://") != std::string::npos || url.find('/') != std::string::npos) {
+    return core::unexpected{
+        fmt::format("'url' of a DNS endpoint is the server, 'host' or 'host:port'; got '{}'", url)};
+  }
+  return target_from_url(fmt::format("dns://{}/{}?type={}", url, name, type), inherited);
+}
+
 }  // namespace
 
 core::check_settings gatus_client_defaults() {
@@ -248,9 +268,9 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
   const auto scheme_end = url.find("://");
   const auto scheme = url.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
   if (const auto dns = map["dns"]; dns && !dns.IsNull()) {
-    r.check_keys(with_merge_keys(r, dns, context), dns_keys, fmt::format("{}: dns", context));
-    t = unsupported_target(url, "dns", "DNS checks are not supported yet", inherited);
-    out.unsupported = "DNS";
+    const auto block = with_merge_keys(r, dns, context);
+    r.check_keys(block, dns_keys, fmt::format("{}: dns", context));
+    t = r.take(dns_target(r, block, url, context, inherited), dns, context, "dns");
   } else if (scheme_end == std::string::npos || contains(supported_schemes, scheme)) {
     t = r.take(target_from_url(url, inherited), url_node, context, "");
   } else if (contains(unsupported_schemes, scheme)) {

@@ -47,6 +47,10 @@ std::span<const std::string_view> keys_of(const core::tls_spec&) {
 std::span<const std::string_view> keys_of(const core::icmp_spec&) {
   return {};
 }
+// A dns:// target says everything in its URL (server, name, type).
+std::span<const std::string_view> keys_of(const core::dns_spec&) {
+  return {};
+}
 // An unsupported protocol is never checked: it takes no keys of its own. Only Gatus files make
 // such targets, and they have their own keys (gatus_endpoint.cpp).
 std::span<const std::string_view> keys_of(const core::unsupported_spec&) {
@@ -66,6 +70,9 @@ std::string_view label_of(const core::tls_spec&) {
 }
 std::string_view label_of(const core::icmp_spec&) {
   return "icmp://";
+}
+std::string_view label_of(const core::dns_spec&) {
+  return "dns://";
 }
 std::string_view label_of(const core::unsupported_spec&) {
   return "unsupported";

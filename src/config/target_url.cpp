@@ -44,6 +44,43 @@ std::string base64(std::string_view in) {
   return out;
 }
 
+/// The name and type of dns://server/name?type=MX.
+core::expected<core::dns_spec> dns_spec_from_url(const boost::urls::url_view& url,
+                                                 std::string_view text) {
+  if (url.has_userinfo()) {
+    return core::unexpected{fmt::format("URL '{}': dns:// targets take no credentials", text)};
+  }
+  core::dns_spec spec;
+  std::string path = url.path();
+  if (!path.empty() && path.front() == '/') path.erase(0, 1);
+  if (!path.empty() && path.back() == '.') path.pop_back();  // the root's dot is implied
+  if (path.empty()) {
+    return core::unexpected{fmt::format(
+        "URL '{}': a dns:// target names what to ask: dns://server/example.com?type=A", text)};
+  }
+  if (path.size() > 253 || path.find_first_of("/ ") != std::string::npos) {
+    return core::unexpected{fmt::format("URL '{}': '{}' is not a DNS name", text, path)};
+  }
+  spec.name = std::move(path);
+  for (const auto& param : url.params()) {
+    if (param.key != "type") {
+      return core::unexpected{
+          fmt::format("URL '{}': unknown parameter '{}' (dns:// takes ?type=)", text, param.key)};
+    }
+    std::string type = param.value;
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (std::find(std::begin(core::dns_spec::types), std::end(core::dns_spec::types), type) ==
+        std::end(core::dns_spec::types)) {
+      return core::unexpected{fmt::format(
+          "URL '{}': unsupported DNS query type '{}' (A, AAAA, CNAME, MX, TXT, NS, SRV, PTR, SOA)",
+          text, param.value)};
+    }
+    spec.type = std::move(type);
+  }
+  return spec;
+}
+
 }  // namespace
 
 void set_header(core::http_request& request, std::string name, std::string value) {
@@ -97,16 +134,20 @@ core::expected<core::target> target_from_url(std::string_view text,
   const bool grpcs = url.scheme() == "grpcs";
   const bool tls = url.scheme() == "tls";
   const bool icmp = url.scheme() == "icmp";
-  if (!http && !https && !tcp && !grpc && !grpcs && !tls && !icmp) {
+  const bool dns = url.scheme() == "dns";
+  if (!http && !https && !tcp && !grpc && !grpcs && !tls && !icmp && !dns) {
     return core::unexpected{fmt::format(
         "unsupported URL scheme '{}' in '{}': use http://, https://, tcp://, tls://, icmp://, "
-        "grpc:// or grpcs://",
+        "dns://, grpc:// or grpcs://",
         url.scheme(), text)};
   }
   if (!url.has_authority() || url.host_address().empty()) {
     return core::unexpected{fmt::format("URL '{}' has no host", text)};
   }
-  core::endpoint at{url.host_address(), static_cast<std::uint16_t>(http ? 80 : https ? 443 : 0)};
+  core::endpoint at{url.host_address(), static_cast<std::uint16_t>(http    ? 80
+                                                                   : https ? 443
+                                                                   : dns   ? 53
+                                                                           : 0)};
   if (url.has_port()) {
     // Boost.URL's port_number() wraps values past 65535; check the digits ourselves.
     const auto digits = url.port();
@@ -153,6 +194,11 @@ core::expected<core::target> target_from_url(std::string_view text,
     if (tcp) t.spec = core::tcp_spec{std::move(at)};
     if (tls) t.spec = core::tls_spec{std::move(at)};
     if (icmp) t.spec = core::icmp_spec{std::move(at)};
+  } else if (dns) {
+    auto spec = dns_spec_from_url(url, text);
+    if (!spec) return core::unexpected{spec.error()};
+    spec->at = std::move(at);
+    t.spec = std::move(*spec);
   } else {
     core::http_spec spec{std::move(at), std::string(url.encoded_path()), https};
     if (spec.path.empty()) spec.path = "/";

@@ -101,7 +101,7 @@ struct fleet_run::state {
       const auto bound = core::deadline::earliest(
           core::deadline{now + target.settings.timeout, core::deadline_reason::timeout},
           core::deadline{deadline, core::deadline_reason::run});
-      probe::context ctx{*l.dns, *tls, l.sessions, bound, slot.phase};
+      probe::context ctx{*l.dns, l.dns_queries, *tls, l.sessions, bound, slot.phase};
       try {
         slot.result = co_await check::run_check(target, ctx);
       } catch (const std::exception& e) {
@@ -248,7 +248,7 @@ void fleet_run::cancel() {
 run_report run_fleet(std::span<const core::target> targets, const run_options& options,
                      unsigned threads) {
   probe::tls_contexts tls(targets);
-  loop_pool pool(threads != 0 ? threads : automatic_threads(targets.size()));
+  loop_pool pool(threads != 0 ? threads : automatic_threads(targets.size()), options.dns_servers);
   fleet_run run(pool, targets, tls, options);
   return run.wait();
 }

@@ -22,10 +22,11 @@ struct loop_pool::state {
   std::vector<std::thread> threads;
 };
 
-loop_pool::loop_pool(unsigned threads) : state_(std::make_unique<state>()) {
+loop_pool::loop_pool(unsigned threads, const std::string& dns_servers)
+    : state_(std::make_unique<state>()) {
   threads = std::max(threads, 1u);
   for (unsigned i = 0; i < threads; ++i) {
-    state_->loops.push_back(std::make_unique<loop>());
+    state_->loops.push_back(std::make_unique<loop>(dns_servers));
     state_->guards.push_back(asio::make_work_guard(*state_->loops.back()->context));
   }
   for (unsigned i = 0; i < threads; ++i) {

@@ -13,12 +13,14 @@
 namespace fleetcheck::probe {
 
 class dns_cache;
+class dns_channels;
 class tls_contexts;
 class tls_session_cache;
 
 /// Everything one attempt needs from its surroundings. The references outlive the attempt.
 struct context {
   dns_cache& dns;
+  dns_channels& dns_queries;  ///< the servers dns:// checks ask, one channel each
   tls_contexts& tls;
   tls_session_cache& sessions;
   core::deadline deadline;                ///< every step is bounded by deadline.at

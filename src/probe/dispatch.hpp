@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "probe/dns/dns_probe.hpp"
 #include "probe/grpc/grpc_probe.hpp"
 #include "probe/http/http_probe.hpp"
 #include "probe/icmp/icmp_probe.hpp"

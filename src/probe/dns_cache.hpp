@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -24,30 +23,28 @@ struct dns_ttls {
 
 /// Resolves host names for the checks running on one io_context, each name once per TTL.
 ///
-/// getaddrinfo cannot be cancelled, so it runs on a small pool of detached threads and a waiting
-/// check only ever waits on a timer set to its own deadline: a slow or dead DNS server can make a
-/// check time out, never make the run overshoot its deadline or hang at exit. IP literals skip all
-/// of it. Answers are kept for `ttl.positive` and failures for `ttl.negative`, so that a daemon
-/// follows DNS changes and recovers from an outage. Not thread-safe: one instance per io_context,
-/// used from that context's thread only.
+/// Lookups are asynchronous on the loop itself (the loop's c-ares channel, probe/dns/dns_channel):
+/// thousands of names are in flight at once and no thread is involved. A waiting check only ever
+/// waits until its own deadline: a slow or dead DNS server can make a check time out, never make
+/// the run overshoot its deadline; a late answer still fills the cache for the next check. IP
+/// literals skip all of it. Answers are kept for `ttl.positive` and failures for `ttl.negative`,
+/// so that a daemon follows DNS changes and recovers from an outage. Not thread-safe: one
+/// instance per io_context, used from that context's thread only.
 class dns_cache {
  public:
   using address_list = std::vector<net::asio::ip::address>;
   using addresses = std::shared_ptr<const address_list>;
-  /// Resolves one name, blocking; runs on a resolver thread.
-  using blocking_resolver =
-      std::function<std::pair<boost::system::error_code, address_list>(const std::string&)>;
+  /// Where a lookup's result goes: called once, on the loop's thread, maybe before the lookup
+  /// function returns (/etc/hosts).
+  using lookup_done = std::function<void(boost::system::error_code, address_list)>;
+  /// Starts looking one name up (a dns_channel's resolve(), or a fake in tests).
+  using resolver = std::function<void(const std::string& host, lookup_done done)>;
 
-  /// `resolver` and `now` are replaceable for tests (a fake resolver, a fake clock for expiry).
-  explicit dns_cache(net::asio::any_io_executor executor, dns_ttls ttl = {},
-                     blocking_resolver resolver = system_resolver,
-                     std::function<net::clock::time_point()> now = net::clock::now);
-  ~dns_cache();
+  /// `lookup` and `now` are replaceable for tests (a fake resolver, a fake clock for expiry).
+  dns_cache(resolver lookup, dns_ttls ttl = {},
+            std::function<net::clock::time_point()> now = net::clock::now);
   dns_cache(const dns_cache&) = delete;
   dns_cache& operator=(const dns_cache&) = delete;
-
-  /// Stops handing results back; call before the io_context is destroyed.
-  void close();
 
   /// The addresses of `host`, or an error: asio::error::timed_out when `deadline` passes first,
   /// else the resolver's error.
@@ -57,20 +54,13 @@ class dns_cache {
   /// Names cached now (expired ones are swept as the cache grows).
   std::size_t size() const { return entries_.size(); }
 
-  /// getaddrinfo, mapped to Asio's error codes.
-  static std::pair<boost::system::error_code, address_list> system_resolver(
-      const std::string& host);
-
  private:
   struct entry;
-  struct gate;
   void sweep(net::clock::time_point now);
 
-  net::asio::any_io_executor executor_;
+  resolver lookup_;
   dns_ttls ttl_;
-  blocking_resolver resolver_;
   std::function<net::clock::time_point()> now_;
-  std::shared_ptr<gate> gate_;
   std::map<std::string, std::shared_ptr<entry>, std::less<>> entries_;
   std::size_t sweep_at_ = 1024;
 };

@@ -159,6 +159,25 @@ std::string result_line(const core::target& t, const core::probe_result& r) {
     out += r.icmp->hop_limit ? std::to_string(*r.icmp->hop_limit) : "null";
     out += '}';
   }
+  if (r.dns) {
+    const auto& d = *r.dns;
+    key("dns");
+    out += '{';
+    out += "\"rcode\":";
+    if (d.rcode.empty()) {
+      out += "null";
+    } else {
+      append_json_string(out, d.rcode);
+    }
+    out +=
+        fmt::format(",\"answer_rrs\":{},\"authority_rrs\":{},\"additional_rrs\":{},\"answers\":[",
+                    d.answer_rrs, d.authority_rrs, d.additional_rrs);
+    for (std::size_t i = 0; i < d.answers.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, d.answers[i]);
+    }
+    out += "]}";
+  }
   out += '}';
   return out;
 }

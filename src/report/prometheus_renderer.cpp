@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,43 @@ void write_grpc_families(prometheus_writer& out, std::span<const std::string> la
   }
 }
 
+/// blackbox_exporter's DNS prober families (prober/dns.go), for dns:// checks only and only when
+/// the run has any: probe_dns_lookup_time_seconds is the time to resolve the server's own name,
+/// probe_dns_query_succeeded whether any answer came back (whatever its rcode).
+void write_dns_families(prometheus_writer& out, std::span<const std::string> labels,
+                        std::span<const core::probe_result> results) {
+  if (std::none_of(results.begin(), results.end(), [](const auto& r) { return r.dns.has_value(); }))
+    return;
+  const auto each = [&](std::string_view name, std::string_view type, std::string_view help,
+                        auto&& value) {
+    out.family(name, type, help);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results[i].dns) out.sample(name, labels[i], static_cast<double>(value(results[i])));
+    }
+  };
+  each("probe_dns_lookup_time_seconds", "gauge", "Time to resolve the DNS server's name.",
+       [](const auto& r) { return r.phases.resolve; });
+  out.family("probe_dns_duration_seconds", "gauge", "Duration of DNS request by phase.");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].dns) continue;
+    const auto& p = results[i].phases;
+    const std::pair<std::string_view, double> phases[] = {
+        {"resolve", p.resolve}, {"connect", p.connect}, {"request", p.first_byte}};
+    for (const auto& [phase, seconds] : phases) {
+      out.sample("probe_dns_duration_seconds",
+                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+    }
+  }
+  each("probe_dns_query_succeeded", "gauge", "Whether the DNS server answered (1) or not (0).",
+       [](const auto& r) { return r.dns->rcode.empty() ? 0 : 1; });
+  each("probe_dns_answer_rrs", "gauge", "Records in the answer section.",
+       [](const auto& r) { return r.dns->answer_rrs; });
+  each("probe_dns_authority_rrs", "gauge", "Records in the authority section.",
+       [](const auto& r) { return r.dns->authority_rrs; });
+  each("probe_dns_additional_rrs", "gauge", "Records in the additional section.",
+       [](const auto& r) { return r.dns->additional_rrs; });
+}
+
 }  // namespace
 
 void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
@@ -152,6 +190,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                  static_cast<double>(*results[i].icmp->hop_limit));
     }
   }
+  write_dns_families(out, labels, results);
   out.family("probe_attempts", "gauge", "Attempts the check made (1 + retries used).");
   each("probe_attempts", [](const auto& r) { return r.attempts; });
   out.family("fleetcheck_check_outcome", "gauge",

@@ -66,6 +66,11 @@ std::string detail_of(const core::probe_result& r, std::int64_t now) {
   if (r.outcome == core::outcome::healthy && r.attempts > 1) {
     add(fmt::format("healthy after {} attempts", r.attempts));
   }
+  // A DNS answer that was fine says how many records it had; a wrong one is already its rcode.
+  if (r.dns && r.outcome == core::outcome::healthy) {
+    const auto n = r.dns->answer_rrs;
+    add(fmt::format("{} answer{}", n, n == 1 ? "" : "s"));
+  }
   if (r.cert_expires_at) {
     const auto days = (*r.cert_expires_at - now) / 86400;
     add(fmt::format("{}{}cert {} {}d", r.tls_version, r.tls_version.empty() ? "" : ", ",

@@ -29,6 +29,7 @@ struct observation {
   std::string tls_version;  ///< the negotiated version, "TLS 1.3" (TLS checks that completed)
   /// icmp:// checks: the echo reply (set from the start of the attempt; rtt once a reply came).
   std::optional<core::icmp_echo> icmp;
+  std::optional<core::dns_reply> dns;  ///< a DNS answer ([DNS_RCODE]; [BODY] is its last record)
 };
 
 /// Why an attempt got no usable answer. `message` is the precise sentence ("connection refused",

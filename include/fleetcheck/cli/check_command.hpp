@@ -26,6 +26,8 @@ struct check_options {
   std::string format = "table";
   std::string output_file;  ///< "" or "-" = stdout
   std::optional<std::string> method;
+  /// Where host names are resolved: "IP[:PORT],..." (default: /etc/resolv.conf's servers).
+  std::optional<std::string> dns_server;
   std::vector<std::string> headers;        ///< "Name: value"
   std::vector<std::string> expect_status;  ///< "200", "2xx", "200-399"
   bool no_colour = false;

@@ -31,7 +31,7 @@ enum class failure : std::uint8_t {
   bad_redirect,          ///< a redirect that cannot be followed (bad or unsupported Location)
   io_error,              ///< any other error of the operating system
   internal_error,        ///< a bug in fleetcheck caught inside the check; the run went on
-  unsupported_protocol,  ///< a check fleetcheck cannot make yet (icmp://, DNS, ...): no I/O
+  unsupported_protocol,  ///< a check fleetcheck cannot make yet (ssh://, udp://, ...): no I/O
   grpc_error,            ///< a gRPC call ended with a grpc-status other than OK (UNIMPLEMENTED...)
 
   // Out of time.

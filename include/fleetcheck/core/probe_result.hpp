@@ -63,6 +63,18 @@ struct icmp_echo {
   std::optional<int> hop_limit;       ///< the reply's TTL (IPv4) or hop limit (IPv6), if known
 };
 
+/// What a DNS server answered (dns:// checks).
+struct dns_reply {
+  std::string rcode;   ///< "NOERROR", "NXDOMAIN", "SERVFAIL", ... ("RCODE12" when it has no name)
+  int answer_rrs = 0;  ///< the header's counts of the three sections
+  int authority_rrs = 0;
+  int additional_rrs = 0;
+  /// The answer section's records, each as Gatus renders it: "10.0.0.1", "mail.example.com."
+  /// (MX, CNAME, NS, PTR), "target.example.com.:443" (SRV); TXT as its text, SOA as
+  /// "mname. rname. serial refresh retry expire minimum"; at most 64 of them.
+  std::vector<std::string> answers;
+};
+
 /// The result of one check, a plain value.
 struct probe_result {
   core::outcome outcome = core::outcome::deadline;
@@ -81,6 +93,7 @@ struct probe_result {
   std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
   std::string tls_version;         ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
   std::optional<icmp_echo> icmp;   ///< icmp:// checks only
+  std::optional<dns_reply> dns;   ///< what the server answered (dns:// checks)
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };

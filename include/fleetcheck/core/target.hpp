@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "fleetcheck/core/check_settings.hpp"
@@ -46,7 +47,19 @@ struct icmp_spec {
   endpoint at;
 };
 
-/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as udp://, dns or ssh://). Such
+/// dns://server[:port]/name?type=A: one question to that DNS server (UDP, TCP when the answer is
+/// truncated); healthy on NOERROR with at least one answer, unless conditions decide.
+struct dns_spec {
+  endpoint at;             ///< the DNS server asked (port 53 unless given)
+  std::string name;        ///< the name asked about, without the root's trailing dot
+  std::string type = "A";  ///< A, AAAA, CNAME, MX, TXT, NS, SRV, PTR or SOA
+
+  /// The question types a check can ask, as written in URLs and configs.
+  static constexpr std::string_view types[] = {"A",  "AAAA", "CNAME", "MX", "TXT",
+                                               "NS", "SRV",  "PTR",   "SOA"};
+};
+
+/// A protocol fleetcheck cannot check yet (a Gatus endpoint such as udp:// or ssh://). Such
 /// a target is still a row of the report, an error saying so, found without any I/O: one
 /// endpoint that cannot be checked must not stop the others from being checked.
 struct unsupported_spec {
@@ -57,8 +70,8 @@ struct unsupported_spec {
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec =
-    std::variant<http_spec, tcp_spec, grpc_spec, tls_spec, icmp_spec, unsupported_spec>;
+using protocol_spec = std::variant<http_spec, tcp_spec, grpc_spec, tls_spec, icmp_spec, dns_spec,
+                                   unsupported_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "fleetcheck/core/duration.hpp"
@@ -23,6 +24,9 @@ struct run_options {
   /// Called once per check as it finishes, from the loop that ran it, one call at a time (calls
   /// are serialized), never after wait() has returned. For streaming output.
   std::function<void(std::size_t index, const core::probe_result& result)> on_result;
+  /// Where host names are resolved, for the pool run_fleet() builds ("ip[:port],..."; empty:
+  /// /etc/resolv.conf). A fleet_run on a given pool uses that pool's.
+  std::string dns_servers;
 };
 
 /// Every target's result, in the order the targets were given.

@@ -2,20 +2,24 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace fleetcheck::engine {
 
 struct loop;
 
 /// N event loops (one io_context each, kept alive by a work guard), each on its own thread, each
-/// with its own runtime: a DNS cache and a TLS session cache. Built once and kept for the
-/// process's life by a daemon, or for one run by `check`; fleet runs (and a scheduler) are its
-/// users. Destroying the pool stops the loops, joins the threads, and destroys whatever was still
-/// in flight on them (its sockets close).
+/// with its own runtime: a c-ares channel and DNS cache, and a TLS session cache. Built once and
+/// kept for the process's life by a daemon, or for one run by `check`; fleet runs (and a scheduler)
+/// are its users. Destroying the pool stops the loops, joins the threads, and destroys whatever was
+/// still in flight on them (its sockets close).
 class loop_pool {
  public:
-  /// Starts `threads` loops (at least one).
-  explicit loop_pool(unsigned threads);
+  /// Starts `threads` loops (at least one). Host names are resolved by c-ares on the loops:
+  /// /etc/hosts, then `dns_servers` ("ip[:port],...", e.g. "127.0.0.1:5353" or "[::1]:53"), or
+  /// the servers of /etc/resolv.conf when it is empty. Throws core::config_error when c-ares
+  /// rejects the server list.
+  explicit loop_pool(unsigned threads, const std::string& dns_servers = {});
   ~loop_pool();
   loop_pool(const loop_pool&) = delete;
   loop_pool& operator=(const loop_pool&) = delete;

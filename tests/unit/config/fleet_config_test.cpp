@@ -235,7 +235,7 @@ TEST(target_url, fills_defaults_from_the_url) {
   EXPECT_EQ(config::target_from_url("https://example.test", {})->at().port, 443);
   EXPECT_EQ(config::target_from_url("ftp://x/", {}).error(),
             "unsupported URL scheme 'ftp' in 'ftp://x/': use http://, https://, tcp://, tls://, "
-            "icmp://, grpc:// or grpcs://");
+            "icmp://, dns://, grpc:// or grpcs://");
 }
 
 TEST(target_url, reads_tls_and_icmp_urls) {
@@ -274,6 +274,27 @@ TEST(fleet_config, tls_targets_take_tls_send_and_expect_icmp_targets_only_the_co
               HasSubstr("'method' does not apply to tls:// targets"));
   EXPECT_THAT(error_of("targets:\n  - url: icmp://db\n    send: x\n"),
               HasSubstr("'send' does not apply to icmp:// targets"));
+}
+
+
+TEST(target_url, dns_urls_name_the_server_the_name_and_the_type) {
+  const auto t = config::target_from_url("dns://127.0.0.1/example.com.?type=mx", {});
+  ASSERT_TRUE(t) << t.error();
+  const auto& spec = std::get<core::dns_spec>(t->spec);
+  EXPECT_EQ(spec.at.host, "127.0.0.1");
+  EXPECT_EQ(spec.at.port, 53);
+  EXPECT_EQ(spec.name, "example.com");
+  EXPECT_EQ(spec.type, "MX");
+  const auto v6 = config::target_from_url("dns://[::1]:5353/a.test", {});
+  ASSERT_TRUE(v6) << v6.error();
+  EXPECT_EQ(std::get<core::dns_spec>(v6->spec).at.port, 5353);
+  EXPECT_EQ(std::get<core::dns_spec>(v6->spec).type, "A") << "A unless asked";
+  EXPECT_THAT(config::target_from_url("dns://127.0.0.1/", {}).error(),
+              HasSubstr("names what to ask"));
+  EXPECT_THAT(config::target_from_url("dns://127.0.0.1/a.test?type=AXFR", {}).error(),
+              HasSubstr("unsupported DNS query type 'AXFR'"));
+  EXPECT_THAT(config::target_from_url("dns://127.0.0.1/a.test?class=IN", {}).error(),
+              HasSubstr("unknown parameter 'class'"));
 }
 
 TEST(parse_size, understands_units) {

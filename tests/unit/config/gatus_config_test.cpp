@@ -303,15 +303,11 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   - {name: mail, url: "starttls://smtp:587", conditions: ['[CERTIFICATE_EXPIRATION] > 48h']}
   - {name: ldap, url: "tls://ldap:636", conditions: ['[CONNECTED] == true']}
   - {name: s, url: "sctp://127.0.0.1:38412", conditions: ['[CONNECTED] == true']}
-  - name: dns
-    url: "8.8.8.8"
-    dns: {query-name: example.com, query-type: A}
-    conditions: ['[DNS_RCODE] == NOERROR']
   - {name: whois, url: "https://example.org", conditions: ['[DOMAIN_EXPIRATION] > 720h']}
   - {name: redis, url: "tcp://h:6379", body: "PING\r\n", conditions: ['[BODY] == pat(*PONG*)']}
 )",
                        [](core::check_settings& s) { s.retries = 3; });
-  ASSERT_EQ(c.targets.size(), 12u);
+  ASSERT_EQ(c.targets.size(), 11u);
   // icmp:// and tls:// are checked now (gatus_config.icmp_and_tls_endpoints_are_real_targets).
   EXPECT_EQ(std::get<core::icmp_spec>(c.targets[0].spec).at.host, "example.org");
   EXPECT_EQ(std::get<core::icmp_spec>(c.targets[1].spec).at.host, "::1");
@@ -322,12 +318,9 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   EXPECT_EQ(unsupported_of(c.targets[6]).scheme, "starttls");
   EXPECT_EQ(std::get<core::tls_spec>(c.targets[7].spec).at.port, 636);
   EXPECT_EQ(unsupported_of(c.targets[8]).scheme, "sctp");
-  EXPECT_EQ(unsupported_of(c.targets[9]).scheme, "dns");
-  EXPECT_EQ(unsupported_of(c.targets[9]).why, "DNS checks are not supported yet");
-  EXPECT_EQ(unsupported_of(c.targets[9]).at.host, "8.8.8.8");
-  EXPECT_EQ(unsupported_of(c.targets[10]).scheme, "https");
-  EXPECT_THAT(unsupported_of(c.targets[10]).why, HasSubstr("[DOMAIN_EXPIRATION] conditions are"));
-  EXPECT_THAT(unsupported_of(c.targets[11]).why, HasSubstr("tcp:// conditions on [BODY]"));
+  EXPECT_EQ(unsupported_of(c.targets[9]).scheme, "https");
+  EXPECT_THAT(unsupported_of(c.targets[9]).why, HasSubstr("[DOMAIN_EXPIRATION] conditions are"));
+  EXPECT_THAT(unsupported_of(c.targets[10]).why, HasSubstr("tcp:// conditions on [BODY]"));
   for (const auto& t : c.targets) {
     const bool checked = !std::holds_alternative<core::unsupported_spec>(t.spec);
     EXPECT_EQ(t.settings.retries, checked ? 3 : 0) << t.name;
@@ -335,7 +328,7 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   EXPECT_THAT(c.notices,
               ElementsAre("gatus.yaml: reported as errors, fleetcheck cannot check them yet: udp "
                           "(udp://), ssh (ssh://), grpc (grpcs://), ws (wss://), mail "
-                          "(starttls://), s (sctp://), dns (DNS), whois ([DOMAIN_EXPIRATION]), "
+                          "(starttls://), s (sctp://), whois ([DOMAIN_EXPIRATION]), "
                           "redis (tcp:// [BODY])"));
   // A scheme Gatus does not know either is still an error.
   EXPECT_THAT(error_of("endpoints:\n  - {name: f, url: 'ftp://h/', conditions: ['[STATUS] == "
@@ -483,4 +476,33 @@ TEST(gatus_config, icmp_and_tls_endpoints_are_real_targets) {
   EXPECT_EQ(ldaps.settings.stream.send, "hello\n");  // Gatus sends a tls:// body as it is
   EXPECT_THAT(unsupported_of(c.targets[2]).why, HasSubstr("tls:// conditions on [BODY]"));
   EXPECT_THAT(c.notices, ElementsAre(HasSubstr("tls-body (tls:// [BODY])")));
+}
+
+TEST(gatus_config, a_dns_block_is_a_dns_check_of_that_server) {
+  const auto c = parse(R"(endpoints:
+  - name: dns
+    url: "8.8.8.8"
+    dns: {query-name: example.com., query-type: mx}
+    conditions: ['[DNS_RCODE] == NOERROR']
+  - name: dns-port
+    url: "127.0.0.1:5353"
+    dns: {query-name: example.com, query-type: A}
+    conditions: ['[BODY] == 10.0.0.1']
+)");
+  ASSERT_EQ(c.targets.size(), 2u);
+  const auto& a = std::get<core::dns_spec>(c.targets[0].spec);
+  EXPECT_EQ(a.at.host, "8.8.8.8");
+  EXPECT_EQ(a.at.port, 53) << "Gatus adds :53";
+  EXPECT_EQ(a.name, "example.com") << "the root's dot is implied";
+  EXPECT_EQ(a.type, "MX");
+  EXPECT_EQ(c.targets[0].url, "dns://8.8.8.8/example.com.?type=mx");
+  const auto& b = std::get<core::dns_spec>(c.targets[1].spec);
+  EXPECT_EQ(b.at.port, 5353);
+  EXPECT_TRUE(c.notices.empty());
+  EXPECT_THAT(error_of("endpoints:\n  - {name: d, url: '8.8.8.8', dns: {query-name: x}, "
+                       "conditions: ['[DNS_RCODE] == NOERROR']}\n"),
+              HasSubstr("needs both 'query-name' and 'query-type'"));
+  EXPECT_THAT(error_of("endpoints:\n  - {name: d, url: '8.8.8.8', dns: {query-name: x, "
+                       "query-type: CAA}, conditions: ['[DNS_RCODE] == NOERROR']}\n"),
+              HasSubstr("unsupported DNS query type 'CAA'"));
 }

@@ -19,19 +19,27 @@ struct fixture {
   std::atomic<int> lookups{0};
   std::atomic<bool> fail{false};
   net::clock::time_point now{std::chrono::seconds(1000)};
-  probe::dns_cache cache{
-      io.get_executor(), probe::dns_ttls{30s, 5s},
-      [this](const std::string&) {
-        ++lookups;
-        probe::dns_cache::address_list out;
-        if (fail) return std::pair{boost::system::error_code(asio::error::host_not_found), out};
-        out.push_back(asio::ip::make_address("10.1.2.3"));
-        return std::pair{boost::system::error_code{}, out};
-      },
-      [this] { return now; }};
+  bool hold = false;  // keep the answer back (a slow server) instead of answering at once
+  probe::dns_cache::lookup_done held;
+  probe::dns_cache cache{[this](const std::string&, probe::dns_cache::lookup_done done) {
+                           ++lookups;
+                           if (hold) {
+                             held = std::move(done);
+                             return;
+                           }
+                           probe::dns_cache::address_list out;
+                           if (fail) {
+                             done(asio::error::host_not_found, out);
+                             return;
+                           }
+                           out.push_back(asio::ip::make_address("10.1.2.3"));
+                           done({}, out);
+                         },
+                         probe::dns_ttls{30s, 5s}, [this] { return now; }};
 
-  boost::system::error_code resolve(const std::string& host) {
-    auto done = asio::co_spawn(io, cache.resolve(host, net::clock::now() + 5s), asio::use_future);
+  boost::system::error_code resolve(const std::string& host,
+                                    net::clock::duration wait = std::chrono::seconds(5)) {
+    auto done = asio::co_spawn(io, cache.resolve(host, net::clock::now() + wait), asio::use_future);
     io.restart();
     io.run();
     return done.get().first;
@@ -71,4 +79,17 @@ TEST(dns_cache, ip_literals_never_reach_the_resolver) {
   EXPECT_FALSE(f.resolve("::1"));
   EXPECT_EQ(f.lookups, 0);
   EXPECT_EQ(f.cache.size(), 0u);
+}
+
+TEST(dns_cache, a_waiting_check_stops_at_its_deadline_and_a_late_answer_still_fills_the_cache) {
+  fixture f;
+  f.hold = true;
+  EXPECT_EQ(f.resolve("slow.test", 20ms), asio::error::timed_out);
+  EXPECT_EQ(f.resolve("slow.test", 20ms), asio::error::timed_out)
+      << "still waiting: not asked twice";
+  EXPECT_EQ(f.lookups, 1);
+  ASSERT_TRUE(f.held);
+  f.held({}, {asio::ip::make_address("10.9.9.9")});
+  EXPECT_FALSE(f.resolve("slow.test"));
+  EXPECT_EQ(f.lookups, 1) << "the late answer was kept";
 }

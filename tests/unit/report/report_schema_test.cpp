@@ -41,6 +41,15 @@ std::vector<std::pair<std::string, testkit::sample_fleet>> samples() {
   all.emplace_back("none healthy", std::move(none_healthy));
   all.emplace_back("empty", testkit::sample_fleet{});
   all.emplace_back("icmp and tls", testkit::icmp_and_tls());
+  testkit::sample_fleet dns;
+  dns.add("dns", "dns://127.0.0.1:5353/mail.test?type=MX", core::outcome::healthy, 0, 0.0003).dns =
+      core::dns_reply{"NOERROR", 2, 0, 1, {"mx1.mail.test.", "mx2.mail.test."}};
+  auto& silent = dns.add("silent", "dns://127.0.0.1:5354/a.test", core::outcome::timeout, 0, 1.0,
+                         "timed out after 1s while waiting for response");
+  silent.failure = core::failure::timeout;
+  silent.failed_phase = core::probe_phase::first_byte;
+  silent.dns.emplace();  // a dns:// check without an answer: rcode null
+  all.emplace_back("dns", std::move(dns));
   return all;
 }
 
@@ -82,6 +91,7 @@ std::set<std::string> documented_fields() {
   add("result", defs["result"]);
   add("phases", defs["result"]["properties"]["phases"]);
   add("icmp", defs["result"]["properties"]["icmp"]);
+  add("dns", defs["result"]["properties"]["dns"]);
   return fields;
 }
 
