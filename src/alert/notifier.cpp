@@ -21,9 +21,11 @@
 #include "alert/webhook_post.hpp"
 #include "fleetcheck/alert/delivery_policy.hpp"
 #include "fleetcheck/alert/message.hpp"
+#include "fleetcheck/core/config_error.hpp"
 #include "fleetcheck/core/secrets.hpp"
 #include "fleetcheck/probe/tls_contexts.hpp"
 #include "fleetcheck/report/text.hpp"
+#include "probe/dns/dns_channel.hpp"
 #include "probe/dns_cache.hpp"
 
 namespace fleetcheck::alert {
@@ -86,6 +88,7 @@ struct notifier::state {
   // The loop and what lives on it. Torn down explicitly, in order, by stop().
   std::optional<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::unique_ptr<probe::dns_channel> resolver;  // c-ares, on this loop; names of webhook hosts
   std::unique_ptr<probe::dns_cache> dns;
   std::unique_ptr<probe::tls_contexts> tls;
   std::vector<std::unique_ptr<channel_state>> channels;
@@ -288,7 +291,13 @@ notifier::notifier(alerting_config config, notifier_options options)
   auto& s = *state_;
   s.ioc.emplace(1);
   s.work.emplace(s.ioc->get_executor());
-  s.dns = std::make_unique<probe::dns_cache>(s.ioc->get_executor());
+  auto resolver = probe::dns_channel::open(s.ioc->get_executor(), {});
+  if (!resolver) throw core::config_error(resolver.error());
+  s.resolver = std::move(*resolver);
+  s.dns = std::make_unique<probe::dns_cache>(
+      [channel = s.resolver.get()](const std::string& host, probe::dns_cache::lookup_done done) {
+        channel->resolve(host, std::move(done));
+      });
   s.tls = std::make_unique<probe::tls_contexts>();
   for (const auto& c : s.config.channels) {
     s.channels.push_back(std::make_unique<channel_state>(c, *s.ioc, s.options.max_batch));
@@ -358,7 +367,6 @@ void notifier::stop() {
       s.begin_stop();
     });
     s.thread.join();
-    s.dns->close();
     // Events that never went out (an abandoned flush) are lost: count them.
     for (const auto& c : s.channels) s.dropped += c->batch.size();
     {
@@ -374,6 +382,7 @@ void notifier::stop() {
       c->sleep.reset();
     }
     s.work.reset();
+    s.resolver.reset();  // c-ares first, while the io_context its sockets use still exists
     s.ioc.reset();
     s.channels.clear();
     s.dns.reset();
