@@ -52,6 +52,15 @@ std::string target_labels(const core::target& t) {
   return labels;
 }
 
+namespace {
+
+/// Two label lists joined; either may be empty (a /probe series has no target labels).
+std::string join_labels(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + "," + b;
+}
+
+}  // namespace
+
 void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
                           std::span<const core::probe_result> results) {
   const auto each = [&](std::string_view name, auto&& value) {
@@ -76,7 +85,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                                                           {"transfer", p.transfer}};
     for (const auto& [phase, seconds] : phases) {
       out.sample("probe_http_duration_seconds",
-                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+                 join_labels(labels[i], prometheus_writer::label("phase", phase)), seconds);
     }
   }
   out.family("probe_ssl_earliest_cert_expiry", "gauge",
@@ -93,10 +102,10 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
              "1 for the outcome the check ended with (healthy, unhealthy, error, timeout, "
              "deadline).");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    out.sample(
-        "fleetcheck_check_outcome",
-        labels[i] + "," + prometheus_writer::label("outcome", core::to_string(results[i].outcome)),
-        1);
+    out.sample("fleetcheck_check_outcome",
+               join_labels(labels[i], prometheus_writer::label(
+                                          "outcome", core::to_string(results[i].outcome))),
+               1);
   }
 }
 
