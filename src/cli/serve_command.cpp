@@ -78,15 +78,17 @@ int run_serve(const serve_options& o, std::ostream& err) {
     auto first = make_check_plan(o.targets);  // fails here, before anything starts
     options.threads =
         first.threads != 0 ? first.threads : engine::automatic_threads(first.targets.size());
+    // Bound before anything starts, so that a port in use is the one line of a bad input; no
+    // request is read before api_context runs, by when the daemon exists.
+    server = std::make_unique<serve::http_server>(
+        api_context, o.listen,
+        [&daemon, &l = *log](const serve::api_request& r) { return serve::answer(*daemon, l, r); });
     std::string note;
     store = serve::open_history_store(o.data_dir, note);
-    if (!note.empty()) log->warn(note);
     options.store = store.get();
     core::raise_open_file_limit();
     daemon = std::make_unique<serve::daemon>(loader, options, *log);
-    server = std::make_unique<serve::http_server>(
-        api_context, o.listen,
-        [&d = *daemon, &l = *log](const serve::api_request& r) { return serve::answer(d, l, r); });
+    if (!note.empty()) log->warn(note);
   } catch (const core::config_error& e) {
     err << "fleetcheck: " << e.what() << '\n';
     return bad_input;

@@ -8,9 +8,9 @@ namespace fleetcheck::serve {
 
 daemon::daemon(fleet_loader load, daemon_options options, logger& log)
     : load_(std::move(load)), options_(options), log_(log), pool_(options.threads) {
-  auto first = build(load_());
+  if (options_.store != nullptr) history_ = std::make_unique<history_writer>(*options_.store);
+  auto first = build(load_());  // its fleet_state writes to history_
   if (options_.store != nullptr) {
-    history_ = std::make_unique<history_writer>(*options_.store);
     const auto stored = options_.store->restore();
     first->fleet->restore(stored);
     log_.info("state restored", {{"targets", std::to_string(stored.size())}});

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fleetcheck/config/fleet_config.hpp"
+#include "fleetcheck/core/config_error.hpp"
 #include "fleetcheck/serve/history_writer.hpp"
 #include "fleetcheck/serve/memory_history_store.hpp"
 
