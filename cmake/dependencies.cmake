@@ -6,6 +6,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
+# serve's history store (Debian's libsqlitecpp-dev ships this package; it finds SQLite3 itself).
+find_package(SQLiteCpp REQUIRED)
 if(FLEETCHECK_DEV)
   find_package(GTest REQUIRED)
 endif()

@@ -10,9 +10,7 @@ std::unique_ptr<history_store> open_history_store(const std::filesystem::path& d
     note = "--data-dir '': history is kept in memory and lost on exit";
     return make_memory_store();
   }
-  // Until the SQLite store (branch `history`) is merged, history lives in memory.
-  note = "the SQLite history store is not built in yet: history is kept in memory";
-  return make_memory_store();
+  return open_sqlite_store(data_dir);
 }
 
 }  // namespace fleetcheck::serve

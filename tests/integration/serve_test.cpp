@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <set>
@@ -275,4 +276,27 @@ TEST(serve_cli, bad_flags_are_one_line_and_exit_2) {
   const auto typo = test_support::run_process({FLEETCHECK_BIN, "serve", "--listne", "x"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_THAT(typo.err, HasSubstr("did you mean '--listen'"));
+}
+
+TEST_F(serve, a_restart_resumes_each_target_from_the_history) {
+  const auto data_dir = ::testing::TempDir() + std::to_string(::getpid()) + "-serve-data";
+  std::string since;
+  {
+    serve_process p({"-c", config_, "--data-dir", data_dir}, false);
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    ASSERT_TRUE(eventually([&] { return get_json(p, "/api/v1/targets/svc-1")["checks"] >= 2; }));
+    since = get_json(p, "/api/v1/targets/svc-1")["since"].get<std::string>();
+    p.signal(SIGTERM);
+    ASSERT_EQ(p.wait_exit(5s), 0) << p.log();
+  }
+  serve_process again({"-c", config_, "--data-dir", data_dir}, false);
+  ASSERT_TRUE(again.wait_ready()) << again.log();
+  const auto resumed = get_json(again, "/api/v1/targets/svc-1");
+  EXPECT_EQ(resumed["state"], "healthy");
+  EXPECT_EQ(resumed["since"], since);  // not "since this process started"
+  ASSERT_TRUE(eventually([&] { return get_json(again, "/api/v1/targets/svc-1")["checks"] >= 1; }));
+  EXPECT_EQ(get_json(again, "/api/v1/targets/svc-1")["since"], since);
+  const auto history = get_json(again, "/api/v1/targets/svc-1/history?since=1h");
+  EXPECT_GE(history["results"].size(), 2u);
+  std::filesystem::remove_all(data_dir);
 }

@@ -32,7 +32,9 @@ struct restored_target {
 
 /// Storage of results and transitions. Implementations are thread-safe for one writer and any
 /// number of readers; every call may block (disk), so the daemon calls them off its event loops
-/// (history_writer does the writing in batches).
+/// (history_writer does the writing in batches). After a successful open, a storage failure (disk
+/// full, a corrupted file) throws std::runtime_error naming the database; the store stays usable.
+/// Times are kept to the millisecond, durations to the microsecond.
 class history_store {
  public:
   virtual ~history_store() = default;
@@ -50,18 +52,22 @@ class history_store {
                                                       health::wall_clock::time_point since,
                                                       std::size_t limit) const = 0;
 
-  /// The last known state and result of every target ever stored.
+  /// The last known state and result of every target ever stored, by name. A target with no
+  /// transition is `unknown` since the epoch.
   virtual std::vector<restored_target> restore() const = 0;
 
-  /// Deletes results and transitions older than `before`; returns how many rows went.
+  /// Deletes results and transitions older than `before`, except each target's latest result and
+  /// latest transition (so restore() still knows a target that has not changed for longer than
+  /// the retention); returns how many rows went. Deletes in bounded chunks, one transaction each,
+  /// so concurrent appends wait for one chunk at most.
   virtual std::size_t prune(health::wall_clock::time_point before) = 0;
 
   /// Results stored in all (for tests and the soak benchmark).
   virtual std::size_t result_count() const = 0;
 };
 
-/// The SQLite store in `data_dir` (created if missing; WAL; schema migrated on open). Throws
-/// core::config_error with the path when the directory or the database cannot be opened.
+/// The SQLite store `data_dir`/history.db (created if missing; WAL; schema migrated on open).
+/// Throws core::config_error with the path when the directory or the database cannot be opened.
 std::unique_ptr<history_store> open_sqlite_store(const std::filesystem::path& data_dir);
 
 }  // namespace fleetcheck::serve
