@@ -6,6 +6,7 @@
 #include "bench_launcher.hpp"
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/cli/exit_codes.hpp"
+#include "fleetcheck/cli/serve_command.hpp"
 
 int main(int argc, char** argv) {
   if (const auto code = fleetcheck::apps::launch_bench_if_asked(argc, argv)) return *code;
@@ -38,6 +39,17 @@ Exit codes: 0 all healthy, 1 some not healthy, 2 bad flag or config, 3 report no
   fleetcheck validate -c fleet.yaml --timeout 300ms --format json   # flags applied as check would
 
 Exit codes: 0 valid, 2 the one line on stderr says what is wrong and where.)");
+  fleetcheck::cli::serve_options serve_options;
+  auto* serve = app.add_subcommand(
+      "serve", "Check every target at its interval, for ever; serve /metrics and a JSON API");
+  fleetcheck::cli::add_serve_flags(*serve, serve_options);
+  serve->footer(R"(Examples:
+  fleetcheck serve -c fleet.yaml
+  fleetcheck serve -c fleet.yaml --listen 0.0.0.0:9470 --data-dir /var/lib/fleetcheck
+  fleetcheck serve -c fleet.yaml --shard 1/3 --log-format text
+
+Endpoints: /metrics, /probe, /api/v1/check, /api/v1/targets, /healthz, /readyz, POST /-/reload
+(docs/serve.md). SIGHUP reloads the config; SIGTERM drains and exits 0. Exit 2: bad flag or config.)");
   fleetcheck::apps::add_bench_launcher(app);
   try {
     app.parse(argc, argv);
@@ -55,6 +67,14 @@ Exit codes: 0 valid, 2 the one line on stderr says what is wrong and where.)");
     // Nothing may reach std::terminate: a bug, or an allocation failure, is one line and exit 3.
     try {
       return fleetcheck::cli::run_check(check_options, std::cout, std::cerr);
+    } catch (const std::exception& e) {
+      std::cerr << "fleetcheck: internal error: " << e.what() << '\n';
+      return fleetcheck::cli::internal_error;
+    }
+  }
+  if (app.got_subcommand("serve")) {
+    try {
+      return fleetcheck::cli::run_serve(serve_options, std::cerr);
     } catch (const std::exception& e) {
       std::cerr << "fleetcheck: internal error: " << e.what() << '\n';
       return fleetcheck::cli::internal_error;

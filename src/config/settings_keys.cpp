@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -14,8 +15,10 @@
 namespace fleetcheck::config {
 namespace {
 
-constexpr std::string_view common_keys[] = {"name",    "url",        "group",
-                                            "timeout", "conditions", "retries"};
+constexpr std::string_view common_keys[] = {
+    "name",         "url",      "group",  "timeout",           "conditions",
+    "retries",      "interval", "jitter", "healthy_threshold", "unhealthy_threshold",
+    "degraded_when"};
 constexpr std::string_view http_keys[] = {"method",     "headers",     "body", "expect_status",
                                           "max_body",   "max_header",  "tls",  "follow_redirects",
                                           "basic_auth", "bearer_token"};
@@ -23,10 +26,26 @@ constexpr std::string_view tcp_keys[] = {"send", "expect"};
 // gRPC: headers become request metadata (authorization, x-api-key...); tls as for https://.
 constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token"};
 constexpr std::string_view tls_target_keys[] = {"tls", "send", "expect"};
-constexpr std::string_view settings_keys[] = {
-    "timeout",       "conditions", "retries",    "method", "headers",          "body",
-    "expect_status", "max_body",   "max_header", "tls",    "follow_redirects", "basic_auth",
-    "bearer_token",  "send",       "expect"};
+constexpr std::string_view settings_keys[] = {"timeout",
+                                              "conditions",
+                                              "retries",
+                                              "method",
+                                              "headers",
+                                              "body",
+                                              "expect_status",
+                                              "max_body",
+                                              "max_header",
+                                              "tls",
+                                              "follow_redirects",
+                                              "basic_auth",
+                                              "bearer_token",
+                                              "send",
+                                              "expect",
+                                              "interval",
+                                              "jitter",
+                                              "healthy_threshold",
+                                              "unhealthy_threshold",
+                                              "degraded_when"};
 constexpr std::string_view tls_keys[] = {"ca_file", "server_name", "insecure_skip_verify",
                                          "cert_file", "key_file"};
 constexpr std::string_view basic_auth_keys[] = {"username", "password"};
@@ -140,6 +159,55 @@ void read_conditions(const yaml_reader& r, const YAML::Node& n, std::string_view
   }
 }
 
+/// "10%": a share of the interval, from 0 to 50% (more would let rounds overlap or reorder).
+double read_jitter(const yaml_reader& r, const YAML::Node& n, std::string_view context) {
+  const auto text = r.scalar(n, context, "jitter");
+  double percent = -1;
+  if (text.size() > 1 && text.back() == '%') {
+    const auto number = text.substr(0, text.size() - 1);
+    char* end = nullptr;
+    percent = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size()) percent = -1;
+  }
+  if (!(percent >= 0 && percent <= 50)) {
+    r.fail(n, context,
+           fmt::format("'jitter' must be a percentage from 0% to 50%, e.g. 10%, not '{}'", text));
+  }
+  return percent / 100;
+}
+
+void read_health(const yaml_reader& r, const YAML::Node& map, std::string_view context,
+                 core::health_settings& into) {
+  if (const auto n = map["interval"]) into.interval = r.duration(n, context, "interval");
+  if (const auto n = map["jitter"]) into.jitter = read_jitter(r, n, context);
+  if (const auto n = map["healthy_threshold"]) {
+    into.healthy_threshold = static_cast<int>(r.number(n, context, "healthy_threshold", 1, 100));
+  }
+  if (const auto n = map["unhealthy_threshold"]) {
+    into.unhealthy_threshold =
+        static_cast<int>(r.number(n, context, "unhealthy_threshold", 1, 100));
+  }
+  if (const auto n = map["degraded_when"]) {
+    if (!n.IsSequence()) {
+      r.fail(n, context, "'degraded_when' must be a list, e.g. ['[RESPONSE_TIME] > 500']");
+    }
+    into.degraded_when.clear();
+    for (const auto& item : n) {
+      try {
+        auto c = conditions::condition::parse(r.scalar(item, context, "degraded_when"));
+        if (c.needs_body()) {
+          r.fail(item, context,
+                 fmt::format("degraded_when '{}': cannot read [BODY] (results do not keep it)",
+                             c.text()));
+        }
+        into.degraded_when.push_back(std::move(c));
+      } catch (const conditions::condition_error& e) {
+        r.fail(item, context, e.what());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string upper_method(const yaml_reader& r, const YAML::Node& n, std::string_view context) {
@@ -222,6 +290,7 @@ void read_settings(const yaml_reader& r, const YAML::Node& map, std::string_view
   }
   if (const auto n = map["send"]) into.stream.send = unescape(r.scalar(n, context, "send"));
   if (const auto n = map["expect"]) into.stream.expect = unescape(r.scalar(n, context, "expect"));
+  read_health(r, map, context, into.health);
   for (auto& secret : r.take_env_secrets()) core::add_secret(into.secrets, std::move(secret));
 }
 

@@ -15,7 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
-#include "check/run_check.hpp"
+#include "engine/check_on_loop.hpp"
 #include "engine/loop.hpp"
 #include "net/asio_aliases.hpp"
 
@@ -39,15 +39,6 @@ std::size_t socket_budget() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
   return limit.rlim_cur > 128 ? static_cast<std::size_t>(limit.rlim_cur) - 64 : 64;
-}
-
-core::probe_result internal_error(const char* what) {
-  core::probe_result r;
-  r.outcome = core::outcome::error;
-  r.failure = core::failure::internal_error;
-  r.error = fmt::format("internal error: {}", what);
-  r.attempts = 1;
-  return r;
 }
 
 }  // namespace
@@ -101,12 +92,7 @@ struct fleet_run::state {
       const auto bound = core::deadline::earliest(
           core::deadline{now + target.settings.timeout, core::deadline_reason::timeout},
           core::deadline{deadline, core::deadline_reason::run});
-      probe::context ctx{*l.dns, l.dns_queries, *tls, l.sessions, bound, slot.phase};
-      try {
-        slot.result = co_await check::run_check(target, ctx);
-      } catch (const std::exception& e) {
-        slot.result = internal_error(e.what());
-      }
+      slot.result = co_await check_on_loop(l, *tls, target, bound, slot.phase);
       if (slot.result.outcome != core::outcome::healthy)
         failed.fetch_add(1, std::memory_order_relaxed);
       slot.done.store(true, std::memory_order_release);

@@ -55,6 +55,11 @@ std::string target_labels(const core::target& t) {
 
 namespace {
 
+/// Two label lists joined; either may be empty (a /probe series has no target labels).
+std::string join_labels(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + "," + b;
+}
+
 /// blackbox_exporter's gRPC families, for the results of gRPC checks only.
 void write_grpc_families(prometheus_writer& out, std::span<const std::string> labels,
                          std::span<const core::probe_result> results) {
@@ -70,7 +75,7 @@ void write_grpc_families(prometheus_writer& out, std::span<const std::string> la
     if (!results[i].grpc) continue;
     for (const auto status : serving_statuses) {
       out.sample("probe_grpc_healthcheck_response",
-                 labels[i] + "," + prometheus_writer::label("serving_status", status),
+                 join_labels(labels[i], prometheus_writer::label("serving_status", status)),
                  results[i].grpc->serving_status == status ? 1 : 0);
     }
   }
@@ -111,7 +116,7 @@ void write_dns_families(prometheus_writer& out, std::span<const std::string> lab
         {"resolve", p.resolve}, {"connect", p.connect}, {"request", p.first_byte}};
     for (const auto& [phase, seconds] : phases) {
       out.sample("probe_dns_duration_seconds",
-                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+                 join_labels(labels[i], prometheus_writer::label("phase", phase)), seconds);
     }
   }
   each("probe_dns_query_succeeded", "gauge", "Whether the DNS server answered (1) or not (0).",
@@ -150,7 +155,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                                                           {"transfer", p.transfer}};
     for (const auto& [phase, seconds] : phases) {
       out.sample("probe_http_duration_seconds",
-                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+                 join_labels(labels[i], prometheus_writer::label("phase", phase)), seconds);
     }
   }
   out.family("probe_ssl_earliest_cert_expiry", "gauge",
@@ -166,8 +171,9 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
              "handshake).");
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i].tls_version.empty()) {
-      out.sample("probe_tls_version_info",
-                 labels[i] + "," + prometheus_writer::label("version", results[i].tls_version), 1);
+      out.sample(
+          "probe_tls_version_info",
+          join_labels(labels[i], prometheus_writer::label("version", results[i].tls_version)), 1);
     }
   }
   // As blackbox_exporter's ICMP prober: resolve, setup (the socket) and the round trip.
@@ -179,7 +185,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
         {"resolve", p.resolve}, {"setup", p.connect}, {"rtt", p.first_byte}};
     for (const auto& [phase, seconds] : phases) {
       out.sample("probe_icmp_duration_seconds",
-                 labels[i] + "," + prometheus_writer::label("phase", phase), seconds);
+                 join_labels(labels[i], prometheus_writer::label("phase", phase)), seconds);
     }
   }
   out.family("probe_icmp_reply_hop_limit", "gauge",
@@ -197,10 +203,10 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
              "1 for the outcome the check ended with (healthy, unhealthy, error, timeout, "
              "deadline).");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    out.sample(
-        "fleetcheck_check_outcome",
-        labels[i] + "," + prometheus_writer::label("outcome", core::to_string(results[i].outcome)),
-        1);
+    out.sample("fleetcheck_check_outcome",
+               join_labels(labels[i], prometheus_writer::label(
+                                          "outcome", core::to_string(results[i].outcome))),
+               1);
   }
   write_grpc_families(out, labels, results);
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,22 @@ struct stream_exchange {
   std::string expect;
 };
 
+/// How `serve` schedules a target and judges its health over many checks; a one-shot `check`
+/// ignores them.
+struct health_settings {
+  /// How often the target is checked; unset = the target's own (a Gatus `interval`) or 30s.
+  std::optional<duration> interval;
+  /// Each round starts up to this fraction of the interval earlier or later (0.1 for "10%"), so
+  /// that targets configured alike do not stay in step.
+  double jitter = 0;
+  int healthy_threshold = 1;    ///< consecutive passing checks that make a target healthy again
+  int unhealthy_threshold = 1;  ///< consecutive failing checks that make it unhealthy
+  /// Conditions a passing check must also meet, or the target is `degraded` (slow, certificate
+  /// expiring). They read what a result keeps ([STATUS], [RESPONSE_TIME], [CONNECTED],
+  /// [CERTIFICATE_EXPIRATION]), never the body.
+  std::vector<conditions::condition> degraded_when;
+};
+
 /// Every setting of a check that a target can inherit. The built-in defaults, a file's
 /// `defaults:`, the command-line flags and a target's own keys are all this one type: inheriting
 /// is copying, and each layer overlays the keys it sets. Settings a protocol does not use are
@@ -62,6 +79,7 @@ struct check_settings {
   stream_exchange stream;
   /// Values that must never appear in any output (passwords, tokens, secret headers).
   std::vector<std::string> secrets;
+  health_settings health;
 
   /// Whether checks must keep the response body (a condition reads it).
   bool keeps_body() const {

@@ -84,6 +84,10 @@ void render_prometheus(std::ostream& out, const fleet_view& fleet);
 /// JUnit XML as Jenkins, GitLab and GitHub test reporters read it: one testcase per target.
 void render_junit(std::ostream& out, const fleet_view& fleet, const render_options& options = {});
 
+/// One result as the JSON object of a report row (one line, no newline): what `check --format
+/// json` lists in `results`, and what `serve`'s API embeds as a target's last result.
+std::string result_json(const core::target& t, const core::probe_result& r);
+
 /// NDJSON in pieces, for streaming as checks finish: one line per result, then the summary line.
 void write_ndjson_result(std::ostream& out, const core::target& t, const core::probe_result& r);
 void write_ndjson_summary(std::ostream& out, const fleet_view& fleet);

@@ -1,0 +1,136 @@
+#include "serve/fleet_state.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "fleetcheck/serve/history_writer.hpp"
+
+namespace fleetcheck::serve {
+
+std::pair<health::verdict, std::string> judge_health(const core::target& t,
+                                                     const core::probe_result& r,
+                                                     health::wall_clock::time_point now) {
+  if (r.outcome != core::outcome::healthy) return {health::verdict::fail, r.error};
+  const auto& degraded_when = t.settings.health.degraded_when;
+  if (degraded_when.empty()) return {health::verdict::pass, {}};
+  conditions::observation obs;
+  obs.connected = true;
+  obs.status = r.http_status;
+  obs.response_time_ms = r.duration_seconds * 1e3;
+  if (r.cert_expires_at) {
+    obs.certificate_expiration =
+        std::chrono::seconds(*r.cert_expires_at) -
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
+  }
+  const auto failed = conditions::evaluate_all(degraded_when, obs);
+  if (failed.empty()) return {health::verdict::pass, {}};
+  std::vector<std::string> described;
+  for (const auto& v : failed) described.push_back(v.description);
+  return {health::verdict::degraded, fmt::format("{}", fmt::join(described, "; "))};
+}
+
+fleet_state::fleet_state(std::vector<core::target> targets, serve_metrics& metrics,
+                         history_writer* history)
+    : targets_(std::move(targets)), metrics_(metrics), history_(history), status_(targets_.size()) {
+  trackers_.reserve(targets_.size());
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const auto& h = targets_[i].settings.health;
+    trackers_.emplace_back(health::thresholds{h.healthy_threshold, h.unhealthy_threshold});
+    by_name_.emplace(targets_[i].name, i);
+  }
+}
+
+std::optional<std::size_t> fleet_state::find(std::string_view name) const {
+  const auto it = by_name_.find(name);
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+void fleet_state::record(std::size_t index, core::probe_result result,
+                         health::wall_clock::time_point at) {
+  const auto& t = targets_[index];
+  auto [verdict, why] = judge_health(t, result, at);
+  metrics_.count_check(result.outcome);
+  std::optional<health::transition> changed;
+  {
+    std::lock_guard lock(mutex_);
+    auto& s = status_[index];
+    changed = trackers_[index].record(verdict, at, why);
+    s.state = trackers_[index].current();
+    s.since = trackers_[index].since();
+    s.degraded_by = verdict == health::verdict::degraded ? why : std::string();
+    s.last = result;
+    s.last_at = at;
+    ++s.checks;
+  }
+  if (changed) {
+    changed->target = t.name;
+    changed->group = t.group;
+    metrics_.count_transition(changed->to);
+    if (history_ != nullptr) history_->add(*changed);
+  }
+  if (history_ != nullptr) history_->add(result_record{t.name, at, std::move(result)});
+}
+
+void fleet_state::restore(const std::vector<restored_target>& stored) {
+  std::lock_guard lock(mutex_);
+  for (const auto& r : stored) {
+    const auto index = find(r.target);
+    if (!index) continue;
+    trackers_[*index].restore(r.state, r.since);
+    auto& s = status_[*index];
+    s.state = r.state;
+    s.since = r.since;
+    if (r.last) {
+      s.last = r.last->result;
+      s.last_at = r.last->at;
+    }
+  }
+}
+
+void fleet_state::carry_over(const fleet_state& previous) {
+  std::scoped_lock lock(mutex_, previous.mutex_);
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const auto old = previous.find(targets_[i].name);
+    if (!old || previous.targets_[*old].url != targets_[i].url) continue;
+    const auto& h = targets_[i].settings.health;
+    trackers_[i] = previous.trackers_[*old];
+    trackers_[i].set_thresholds({h.healthy_threshold, h.unhealthy_threshold});
+    status_[i] = previous.status_[*old];
+  }
+}
+
+target_status fleet_state::status(std::size_t index) const {
+  std::lock_guard lock(mutex_);
+  return status_.at(index);
+}
+
+std::vector<target_status> fleet_state::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+state_counts fleet_state::counts() const {
+  state_counts c;
+  std::lock_guard lock(mutex_);
+  c.total = status_.size();
+  for (const auto& s : status_) {
+    switch (s.state) {
+      case health::state::healthy:
+        ++c.healthy;
+        break;
+      case health::state::degraded:
+        ++c.degraded;
+        break;
+      case health::state::unhealthy:
+        ++c.unhealthy;
+        break;
+      case health::state::unknown:
+        ++c.unknown;
+        break;
+    }
+  }
+  return c;
+}
+
+}  // namespace fleetcheck::serve

@@ -1,0 +1,77 @@
+#pragma once
+// Internal: every scheduled target's health as the daemon tracks it: the state machine, the last
+// result, and the history they are written to. Shared by the loops (which record results) and
+// the HTTP API (which reads snapshots); one mutex, held only to copy or update a few values.
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "fleetcheck/core/probe_result.hpp"
+#include "fleetcheck/core/target.hpp"
+#include "fleetcheck/health/tracker.hpp"
+#include "fleetcheck/serve/history_store.hpp"
+#include "serve/serve_metrics.hpp"
+
+namespace fleetcheck::serve {
+
+class history_writer;
+
+/// One target's health as last seen.
+struct target_status {
+  health::state state = health::state::unknown;
+  health::wall_clock::time_point since{};  ///< when it entered `state`
+  std::optional<core::probe_result> last;
+  health::wall_clock::time_point last_at{};  ///< when `last` finished
+  std::string degraded_by;                   ///< the breached `degraded_when` conditions, if any
+  std::uint64_t checks = 0;                  ///< since this process started
+};
+
+/// Counts of targets per state.
+struct state_counts {
+  std::size_t total = 0, unknown = 0, healthy = 0, degraded = 0, unhealthy = 0;
+};
+
+/// What a passing result says once `degraded_when` is applied, and why ("" when not degraded).
+/// Pure: `now` is the wall time the certificate's remaining life is measured from.
+std::pair<health::verdict, std::string> judge_health(const core::target& t,
+                                                     const core::probe_result& r,
+                                                     health::wall_clock::time_point now);
+
+class fleet_state {
+ public:
+  /// `history` (may be null) receives every result and transition; it outlives this.
+  fleet_state(std::vector<core::target> targets, serve_metrics& metrics, history_writer* history);
+
+  std::span<const core::target> targets() const { return targets_; }
+  std::optional<std::size_t> find(std::string_view name) const;
+
+  /// One finished check of target `index`. Thread-safe; called from the loops.
+  void record(std::size_t index, core::probe_result result, health::wall_clock::time_point at);
+
+  /// Resumes targets from what a previous process stored (unknown names are ignored).
+  void restore(const std::vector<restored_target>& stored);
+  /// Takes over the state of the targets `previous` also had, unchanged (same name and URL): a
+  /// reloaded config keeps what it knew about them.
+  void carry_over(const fleet_state& previous);
+
+  target_status status(std::size_t index) const;
+  std::vector<target_status> snapshot() const;
+  state_counts counts() const;
+
+ private:
+  std::vector<core::target> targets_;
+  std::unordered_map<std::string_view, std::size_t> by_name_;
+  serve_metrics& metrics_;
+  history_writer* history_;
+  mutable std::mutex mutex_;
+  std::vector<health::tracker> trackers_;
+  std::vector<target_status> status_;
+};
+
+}  // namespace fleetcheck::serve

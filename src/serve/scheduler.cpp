@@ -1,0 +1,220 @@
+#include "serve/scheduler.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "engine/check_on_loop.hpp"
+#include "engine/loop.hpp"
+#include "fleetcheck/serve/schedule.hpp"
+#include "net/asio_aliases.hpp"
+
+namespace fleetcheck::serve {
+
+namespace asio = net::asio;
+using net::clock;
+
+namespace {
+
+struct due_entry {
+  serve::round round;
+  std::size_t target;
+  bool operator>(const due_entry& other) const { return round.due > other.round.due; }
+};
+
+/// Descriptors we can use for sockets: the soft limit less a margin for the API, the history
+/// database and everything else.
+std::size_t socket_budget() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return limit.rlim_cur > 256 ? static_cast<std::size_t>(limit.rlim_cur) - 128 : 64;
+}
+
+/// One loop's share of the fleet. Every member is used from that loop's thread only.
+struct loop_queue {
+  explicit loop_queue(engine::loop& on, std::uint64_t seed)
+      : l(on),
+        wake(*on.context, clock::time_point::max()),
+        bell(*on.context, clock::time_point::max()),
+        random(seed) {}
+  engine::loop& l;
+  std::vector<due_entry> heap;   // a min-heap on due (std::greater)
+  std::vector<due_entry> ready;  // due, waiting for a worker (FIFO via `ready_from`)
+  std::size_t ready_from = 0;
+  asio::steady_timer wake;  // the dispatcher sleeps on it until the earliest due
+  clock::time_point wake_at = clock::time_point::max();
+  // Idle workers wait on it; it never expires: cancel_one() wakes exactly one of them.
+  asio::steady_timer bell;
+  std::mt19937_64 random;
+
+  void push(due_entry e) {
+    heap.push_back(e);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+    if (e.round.due < wake_at) wake.cancel();  // the dispatcher sleeps too long: wake it
+  }
+  bool has_ready() const { return ready_from < ready.size(); }
+  due_entry take_ready() {
+    const auto e = ready[ready_from++];
+    if (ready_from == ready.size()) {
+      ready.clear();
+      ready_from = 0;
+    }
+    return e;
+  }
+};
+
+}  // namespace
+
+struct scheduler::state {
+  fleet_state* fleet = nullptr;
+  probe::tls_contexts* tls = nullptr;
+  serve_metrics* metrics = nullptr;
+  std::vector<std::unique_ptr<loop_queue>> queues;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> in_flight{0};
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t alive = 0;
+  std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
+  std::vector<asio::io_context*> signal_loops;
+
+  asio::awaitable<void> dispatcher(loop_queue& q) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    while (!stopping.load(std::memory_order_relaxed)) {
+      const auto now = clock::now();
+      while (!q.heap.empty() && q.heap.front().round.due <= now) {
+        std::pop_heap(q.heap.begin(), q.heap.end(), std::greater<>{});
+        q.ready.push_back(q.heap.back());
+        q.heap.pop_back();
+        q.bell.cancel_one();  // no idle worker: the entry waits for the next one to finish
+      }
+      q.wake_at = q.heap.empty() ? now + std::chrono::hours(1) : q.heap.front().round.due;
+      q.wake.expires_at(q.wake_at);
+      co_await q.wake.async_wait(net::use_nothrow);
+    }
+  }
+
+  asio::awaitable<void> worker(loop_queue& q) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    std::atomic<core::probe_phase> phase{core::probe_phase::queued};
+    while (!stopping.load(std::memory_order_relaxed)) {
+      if (!q.has_ready()) {
+        co_await q.bell.async_wait(net::use_nothrow);
+        continue;
+      }
+      const auto e = q.take_ready();
+      const auto& target = fleet->targets()[e.target];
+      const auto started = clock::now();
+      metrics->schedule_lag.observe(std::max(0.0, net::seconds_between(e.round.due, started)));
+      in_flight.fetch_add(1, std::memory_order_relaxed);
+      auto result = co_await engine::check_on_loop(
+          q.l, *tls, target,
+          core::deadline{started + target.settings.timeout, core::deadline_reason::timeout}, phase);
+      in_flight.fetch_sub(1, std::memory_order_relaxed);
+      const auto cancelled = co_await asio::this_coro::cancellation_state;
+      if (stopping.load(std::memory_order_relaxed) ||
+          cancelled.cancelled() != asio::cancellation_type::none) {
+        co_return;  // a check cut short by shutdown or reload says nothing about the target
+      }
+      metrics->check_duration.observe(result.duration_seconds);
+      fleet->record(e.target, std::move(result), health::wall_clock::now());
+      const auto interval = interval_of(target);
+      const double unit = std::uniform_real_distribution<double>(0, 1)(q.random);
+      q.push(due_entry{
+          next_round(e.round, clock::now(), interval, target.settings.health.jitter, unit),
+          e.target});
+    }
+  }
+
+  void spawn(asio::io_context& context, asio::awaitable<void> work,
+             const std::shared_ptr<state>& keep) {
+    signals.push_back(std::make_unique<asio::cancellation_signal>());
+    signal_loops.push_back(&context);
+    {
+      std::lock_guard lock(mutex);
+      ++alive;
+    }
+    asio::co_spawn(
+        context, std::move(work),
+        asio::bind_cancellation_slot(signals.back()->slot(), [keep](const std::exception_ptr&) {
+          std::lock_guard lock(keep->mutex);
+          --keep->alive;
+          keep->changed.notify_all();
+        }));
+  }
+};
+
+scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_state& fleet,
+                     serve_metrics& metrics, scheduler_options options)
+    : state_(std::make_shared<state>()) {
+  auto& s = *state_;
+  s.fleet = &fleet;
+  s.tls = &tls;
+  s.metrics = &metrics;
+  const auto targets = fleet.targets();
+  if (targets.empty()) return;
+  const unsigned loops = static_cast<unsigned>(std::min<std::size_t>(pool.size(), targets.size()));
+  for (unsigned i = 0; i < loops; ++i) {
+    s.queues.push_back(std::make_unique<loop_queue>(pool.at(i), options.seed + i));
+  }
+  // Filled before any coroutine runs: nothing else touches the heaps yet.
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    auto& q = *s.queues[i % loops];
+    const auto due = first_due(options.start, i, targets.size(), interval_of(targets[i]));
+    q.heap.push_back(due_entry{round{due, due}, i});
+  }
+  const std::size_t concurrency = std::max<std::size_t>(
+      loops, std::min({options.concurrency, targets.size(), socket_budget()}));
+  for (unsigned i = 0; i < loops; ++i) {
+    auto& q = *s.queues[i];
+    std::make_heap(q.heap.begin(), q.heap.end(), std::greater<>{});
+    auto& context = *q.l.context;
+    s.spawn(context, s.dispatcher(q), state_);
+    const std::size_t workers = concurrency / loops + (i < concurrency % loops);
+    for (std::size_t w = 0; w < workers; ++w) s.spawn(context, s.worker(q), state_);
+  }
+}
+
+scheduler::~scheduler() {
+  stop();
+}
+
+void scheduler::stop(std::chrono::milliseconds grace) {
+  auto& s = *state_;
+  if (s.stopping.exchange(true)) return;
+  bool stopped = false;
+  for (const auto& q : s.queues) {
+    stopped |= q->l.context->stopped();
+    asio::post(*q->l.context, [keep = state_, queue = q.get()] {
+      queue->wake.cancel();
+      queue->bell.cancel();
+    });
+  }
+  for (std::size_t i = 0; i < s.signals.size(); ++i) {
+    asio::post(*s.signal_loops[i], [keep = state_, signal = s.signals[i].get()] {
+      signal->emit(asio::cancellation_type::terminal);
+    });
+  }
+  if (stopped) return;  // nothing will run: the pool tears the frames down itself
+  std::unique_lock lock(s.mutex);
+  s.changed.wait_for(lock, grace, [&] { return s.alive == 0; });
+}
+
+std::size_t scheduler::in_flight() const {
+  return state_->in_flight.load(std::memory_order_relaxed);
+}
+
+}  // namespace fleetcheck::serve
