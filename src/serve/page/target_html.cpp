@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetcheck/report/timestamps.hpp"
+#include "fleetcheck/serve/schedule.hpp"
 #include "serve/page/html.hpp"
 #include "serve/page/render.hpp"
 #include "serve/page/render_parts.hpp"
@@ -64,7 +65,12 @@ std::string target_html(daemon& d, const generation& g, std::size_t index) {
   std::vector<result_record> results;
   std::vector<health::transition> changes;
   if (auto* store = d.store()) {
-    results = store->results(t.name, day, 20000);
+    // Results are read oldest first up to the limit: a target checked every second would fill
+    // it before today ends, so the window shrinks to about 15,000 intervals.
+    const auto window = std::min<health::wall_clock::duration>(
+        std::chrono::hours(24),
+        std::chrono::duration_cast<health::wall_clock::duration>(interval_of(t) * 15000));
+    results = store->results(t.name, now - window, 20000);
     changes = store->transitions(t.name, week, 10000);
   }
   const auto state = health::to_string(s.state);
