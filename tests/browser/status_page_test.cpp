@@ -1,7 +1,8 @@
 // The status page as a person sees it: `fleetcheck serve` against fleetcheck-mock (some services
 // failing, one target with a hostile name), loaded by headless Chromium. The DOM is dumped after
-// the scripts ran (--virtual-time-budget) or with scripts off, and screenshots are written under
-// the build directory (test-artifacts/). Skipped when chromium is not installed.
+// the scripts ran (--virtual-time-budget), or one open page is watched over the DevTools protocol
+// while a service recovers; screenshots are written under the build directory (test-artifacts/).
+// Skipped when chromium is not installed.
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_server.hpp"
+#include "devtools_pipe.hpp"
 #include "run_process.hpp"
 #include "serve_process.hpp"
 
@@ -312,4 +314,28 @@ TEST_F(status_page, badges_are_svg_with_the_state_and_short_caching) {
   // The API keeps its no-store.
   EXPECT_THAT(http_get(serve_->port(), "/api/v1/status").head,
               HasSubstr("Cache-Control: no-store"));
+}
+
+// One page load, watched over the DevTools protocol: the broken service is fixed while the page
+// is open, and the page shows it without being reloaded (a marker set in the page survives).
+TEST_F(status_page, an_open_page_updates_in_place_when_a_service_recovers) {
+  skip_without_chromium();
+  test_support::devtools_pipe browser(timeout_, chromium_, profile());
+  ASSERT_TRUE(browser.open(url("/?q=db-broken")));
+  const auto first_row = [&] {
+    return browser.evaluate(
+        "(function(){var r=document.querySelector('#rows tr');"
+        "return r?r.className+'|'+r.querySelector('td.error').textContent:'';})()");
+  };
+  ASSERT_TRUE(eventually(
+      [&] { return browser.evaluate("document.getElementById('updated').dataset.live") == "1"; }));
+  EXPECT_EQ(first_row(), "st-unhealthy|HTTP 500 Internal Server Error, expected 2xx");
+  ASSERT_EQ(browser.evaluate("window.fleetcheckMarker = 42"), 42);
+
+  std::ofstream(config_) << fleet_yaml(base_, false);
+  ASSERT_EQ(test_support::http_request(serve_->port(), "POST", "/-/reload").status, 200);
+  // The script refreshes every 5 s: the row changes within a few of them.
+  EXPECT_TRUE(eventually([&] { return first_row() == "st-healthy|"; }, 30s)) << first_row();
+  EXPECT_EQ(browser.evaluate("document.querySelector('[data-count=unhealthy]').textContent"), "1");
+  EXPECT_EQ(browser.evaluate("window.fleetcheckMarker"), 42);  // the same page: not reloaded
 }
