@@ -339,3 +339,26 @@ TEST_F(status_page, an_open_page_updates_in_place_when_a_service_recovers) {
   EXPECT_EQ(browser.evaluate("document.querySelector('[data-count=unhealthy]').textContent"), "1");
   EXPECT_EQ(browser.evaluate("window.fleetcheckMarker"), 42);  // the same page: not reloaded
 }
+
+// A group per target must not put 50,000 groups on every page and every refresh.
+TEST_F(status_page, lists_at_most_200_groups_and_keeps_the_filtered_one) {
+  std::string yaml = "defaults:\n  interval: 1h\ntargets:\n";
+  for (int i = 0; i < 205; ++i) {
+    yaml += "  - name: t" + std::to_string(i) + "\n    group: g" + std::to_string(i) +
+            "\n    url: http://127.0.0.1:" + std::to_string(base_) + "/health\n";
+  }
+  const auto config = temp_path("many-groups.yaml");
+  std::ofstream(config) << yaml;
+  serve_process many({"-c", config});
+  ASSERT_TRUE(many.wait_ready()) << many.log();
+  const auto all = json::parse(http_get(many.port(), "/api/v1/status").body, nullptr, false);
+  EXPECT_EQ(all["groups_total"], 205);
+  EXPECT_EQ(all["groups"].size(), 200u);
+  const auto one =
+      json::parse(http_get(many.port(), "/api/v1/status?group=g99").body, nullptr, false);
+  bool listed = false;
+  for (const auto& g : one["groups"]) listed = listed || g["name"] == "g99";
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(one["matching"], 1);
+  EXPECT_THAT(http_get(many.port(), "/").body, HasSubstr("5 more groups"));
+}

@@ -106,7 +106,17 @@ page_view build_page(daemon& d, page_query query) {
     if (!name_part.empty() && lower(t.name).find(name_part) == std::string::npos) continue;
     matching.push_back(i);
   }
+  view.groups_total = groups.size();
   for (auto& [name, counts] : groups) view.groups.push_back({name, counts, worst(counts)});
+  std::stable_sort(view.groups.begin(), view.groups.end(), [](const auto& a, const auto& b) {
+    return failing_first(a.state) < failing_first(b.state);
+  });
+  if (view.groups.size() > max_groups) {
+    const auto chosen = std::find_if(view.groups.begin() + max_groups, view.groups.end(),
+                                     [&](const auto& g) { return g.name == query.group; });
+    if (chosen != view.groups.end()) std::iter_swap(view.groups.begin() + max_groups, chosen);
+    view.groups.resize(max_groups + (chosen != view.groups.end() ? 1 : 0));
+  }
 
   std::stable_sort(matching.begin(), matching.end(), [&](std::size_t a, std::size_t b) {
     return failing_first(all[a].state) < failing_first(all[b].state);

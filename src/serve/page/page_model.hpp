@@ -39,11 +39,16 @@ struct group_summary {
 struct page_view {
   std::shared_ptr<const generation> config;  ///< keeps the rows' targets alive
   state_counts counts;
-  std::vector<group_summary> groups;  ///< every group, by name
+  /// The groups, failing first then by name: at most max_groups of them (a config with a group
+  /// per target must not send 50,000 of them), plus the filtered one.
+  std::vector<group_summary> groups;
+  std::size_t groups_total = 0;
   std::size_t matching = 0, pages = 1;
   page_query query;
   std::vector<row> rows;  ///< unhealthy, degraded, unknown, then healthy; config order within
 };
+
+constexpr std::size_t max_groups = 200;
 
 /// The query's page of the fleet: filters all targets, orders failing first, then reads the
 /// history (uptime, latency) of the page's rows only. Throws core::config_error on a bad state.

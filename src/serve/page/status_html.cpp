@@ -47,6 +47,12 @@ void groups_list(std::string& out, const page_view& v) {
         g.counts.total);
   }
   out += "</ul>\n";
+  if (v.groups_total > v.groups.size()) {
+    out += fmt::format(
+        "<p class=\"more\">{} more groups: filter by group in the URL "
+        "(<code>/?group=NAME</code>)</p>\n",
+        v.groups_total - v.groups.size());
+  }
 }
 
 }  // namespace

@@ -27,8 +27,10 @@ void counts(std::string& out, const state_counts& c) {
 std::string status_json(const page_view& v) {
   std::string out = "{\"summary\":";
   counts(out, v.counts);
-  out += fmt::format(",\"matching\":{},\"page\":{},\"pages\":{},\"per_page\":{},\"groups\":[",
-                     v.matching, v.query.page, v.pages, v.query.per_page);
+  out += fmt::format(
+      ",\"matching\":{},\"page\":{},\"pages\":{},\"per_page\":{},\"groups_total\":{},"
+      "\"groups\":[",
+      v.matching, v.query.page, v.pages, v.query.per_page, v.groups_total);
   for (std::size_t i = 0; i < v.groups.size(); ++i) {
     const auto& g = v.groups[i];
     out += i == 0 ? "\n{\"name\":" : ",\n{\"name\":";
