@@ -13,6 +13,7 @@
 #include "fleetcheck/report/report.hpp"
 #include "fleetcheck/report/text.hpp"
 #include "fleetcheck/report/timestamps.hpp"
+#include "serve/page/routes.hpp"
 
 namespace fleetcheck::serve {
 namespace {
@@ -336,6 +337,7 @@ api_response route(daemon& d, logger& log, const api_request& request) {
     if (wants_history) rest.remove_suffix(history.size());
     return one_target(d, decoded(rest), wants_history, q);
   }
+  if (auto page = page::answer(d, path, parsed->params())) return std::move(*page);
   return text(404, "not found: see docs/serve.md for the endpoints\n");
 }
 

@@ -19,6 +19,7 @@ struct api_response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::string cache_control = "no-store";
 };
 
 /// Answers every endpoint (docs/serve.md). Never throws: a bug becomes a 500 with one line.

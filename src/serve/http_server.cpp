@@ -134,7 +134,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
       http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
       res.set(http::field::server, "fleetcheck");
       res.set(http::field::content_type, answer.content_type);
-      res.set(http::field::cache_control, "no-store");
+      res.set(http::field::cache_control, answer.cache_control);
       res.keep_alive(keep_alive);
       res.body() = std::move(answer.body);
       res.prepare_payload();

@@ -56,6 +56,7 @@ http_answer http_request(unsigned short port, const std::string& method, const s
   const auto end_of_head = raw.find("\r\n\r\n");
   if (raw.rfind("HTTP/1.1 ", 0) != 0 || end_of_head == std::string::npos) return answer;
   answer.status = std::stoi(raw.substr(9, 3));
+  answer.head = raw.substr(0, end_of_head);
   answer.body = raw.substr(end_of_head + 4);
   return answer;
 }

@@ -10,7 +10,8 @@
 namespace fleetcheck::test_support {
 
 struct http_answer {
-  int status = 0;  ///< 0 when nothing could be read
+  int status = 0;    ///< 0 when nothing could be read
+  std::string head;  ///< the status line and header fields, as received
   std::string body;
 };
 
