@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -279,6 +280,28 @@ core::duration delay_of(const mock_options& options) {
   return delay;
 }
 
+/// Ends a connection the way a real server does after GOAWAY or a fatal error: FIN, then read
+/// (and drop) what the client still sends until it closes, for at most a second. Closing at once
+/// with the client's frames unread would send RST, and the client could lose the bytes written
+/// before it (the GOAWAY, the garbage) that the fault is about.
+template <class Stream>
+asio::awaitable<void> close_gracefully(Stream& stream, std::span<char> buffer) {
+  boost::system::error_code ignored;
+  auto& socket = stream.lowest_layer();
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::seconds(1));
+  limit.async_wait([&socket](boost::system::error_code ec) {
+    boost::system::error_code ignored_too;
+    if (!ec) socket.close(ignored_too);
+  });
+  for (;;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                                   net::use_nothrow);
+    if (ec) break;
+  }
+  limit.cancel();
+}
+
 template <class Stream>
 asio::awaitable<void> serve_calls(Stream& stream, const service_behaviour& behaviour) {
   grpc_connection c;
@@ -311,7 +334,10 @@ asio::awaitable<void> serve_calls(Stream& stream, const service_behaviour& behav
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out), net::use_nothrow);
       if (ec) co_return;
     }
-    if (closing) co_return;
+    if (closing) {
+      co_await close_gracefully(stream, buffer);
+      co_return;
+    }
     if (!c.ready.empty()) {
       const auto id = c.ready.front();
       c.ready.pop_front();
@@ -328,6 +354,7 @@ asio::awaitable<void> serve_calls(Stream& stream, const service_behaviour& behav
           static constexpr std::string_view junk = "\x16\x03\x01 this is not HTTP/2 \xff\xfe\r\n";
           co_await asio::async_write(stream, asio::buffer(junk.data(), junk.size()),
                                      net::use_nothrow);
+          co_await close_gracefully(stream, buffer);
           co_return;
         }
       }
