@@ -93,7 +93,7 @@ struct probe_result {
   std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
   std::string tls_version;         ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
   std::optional<icmp_echo> icmp;   ///< icmp:// checks only
-  std::optional<dns_reply> dns;   ///< what the server answered (dns:// checks)
+  std::optional<dns_reply> dns;    ///< what the server answered (dns:// checks)
   /// Each failed condition with its actual value, e.g. "[STATUS] (503) == 200".
   std::vector<std::string> failed_conditions;
 };

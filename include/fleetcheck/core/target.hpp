@@ -70,8 +70,8 @@ struct unsupported_spec {
 
 /// What kind of check a target is, with what only that protocol needs. Adding a protocol adds an
 /// alternative here (see docs/adding-a-protocol.md).
-using protocol_spec = std::variant<http_spec, tcp_spec, grpc_spec, tls_spec, icmp_spec, dns_spec,
-                                   unsupported_spec>;
+using protocol_spec =
+    std::variant<http_spec, tcp_spec, grpc_spec, tls_spec, icmp_spec, dns_spec, unsupported_spec>;
 
 /// One thing to check, validated: every field is usable as it is. Built by the config loader.
 struct target {

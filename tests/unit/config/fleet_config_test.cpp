@@ -276,7 +276,6 @@ TEST(fleet_config, tls_targets_take_tls_send_and_expect_icmp_targets_only_the_co
               HasSubstr("'send' does not apply to icmp:// targets"));
 }
 
-
 TEST(target_url, dns_urls_name_the_server_the_name_and_the_type) {
   const auto t = config::target_from_url("dns://127.0.0.1/example.com.?type=mx", {});
   ASSERT_TRUE(t) << t.error();

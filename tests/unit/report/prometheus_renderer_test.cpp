@@ -20,12 +20,9 @@ TEST(prometheus_renderer, passes_promtool_check_metrics) {
   auto none_healthy = testkit::every_field();
   for (auto& r : none_healthy.results) r.outcome = core::outcome::error;
   const std::pair<const char*, testkit::sample_fleet> samples[] = {
-      {"every-field", testkit::every_field()},
-      {"hostile", testkit::hostile_fleet()},
-      {"grpc", testkit::grpc_fleet()},
-      {"none-healthy", none_healthy},
-      {"empty", testkit::sample_fleet{}},
-      {"icmp-and-tls", testkit::icmp_and_tls()}};
+      {"every-field", testkit::every_field()}, {"hostile", testkit::hostile_fleet()},
+      {"grpc", testkit::grpc_fleet()},         {"none-healthy", none_healthy},
+      {"empty", testkit::sample_fleet{}},      {"icmp-and-tls", testkit::icmp_and_tls()}};
   for (const auto& [label, s] : samples) {
     std::ostringstream text;
     report::render_prometheus(text, s.view());
