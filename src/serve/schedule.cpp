@@ -51,8 +51,8 @@ core::expected<shard> parse_shard(std::string_view text) {
   if (slash == std::string_view::npos || !number(text.substr(0, slash), s.index) ||
       !number(text.substr(slash + 1), s.count) || s.count == 0 || s.count > 1024 ||
       s.index >= s.count) {
-    return core::unexpected(
-        std::string("expected i/n with 0 <= i < n <= 1024, e.g. 0/3 (the first of three)"));
+    return core::unexpected{
+        std::string("expected i/n with 0 <= i < n <= 1024, e.g. 0/3 (the first of three)")};
   }
   return s;
 }

@@ -185,7 +185,7 @@ TEST_F(grpc_checks, a_tls_server_without_h2_is_an_error) {
   const auto r = check("grpcs://127.0.0.1:" + std::to_string(fleet.ports()[0]));
   EXPECT_EQ(r.outcome, core::outcome::error);
   EXPECT_EQ(r.failure, core::failure::tls_handshake);
-  EXPECT_EQ(r.error, "TLS: the server did not choose HTTP/2 (no ALPN h2): not a gRPC server");
+  EXPECT_EQ(r.error, "TLS: the server chose no ALPN protocol (h2 was offered): not a gRPC server");
 }
 
 TEST_F(grpc_checks, conditions_read_grpc_status_and_status) {

@@ -16,6 +16,7 @@
 #include "probe/connect.hpp"
 #include "probe/grpc/health_call.hpp"
 #include "probe/tls_client.hpp"
+#include "probe/tls_handshake.hpp"
 #include "probe/tls_session_cache.hpp"
 
 namespace fleetcheck::probe {
@@ -116,56 +117,13 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
 
   std::optional<check::transport_failure> failed;
   if (spec.tls) {
-    // As https:// does (http_probe.cpp), plus ALPN: gRPC needs h2, and a server that does not
-    // choose it would read our frames as HTTP/1.1. The session key says h2: a session is not
-    // shared with the same server's https:// checks.
-    tls_session_cache::sink sink{
-        &ctx.sessions, fmt::format("{}|{}|{}|{}|h2", spec.at.host, spec.at.port, s.tls.server_name,
-                                   static_cast<void*>(*tls_context))};
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), **tls_context);
-    SSL* ssl = stream.native_handle();
-    prepare_verification(ssl, spec.at.host, s.tls);
-    static constexpr unsigned char alpn_h2[] = {2, 'h', '2'};
-    SSL_set_alpn_protos(ssl, alpn_h2, sizeof alpn_h2);
-    tls_session_cache::attach(ssl, &sink);
-    record.enter(core::probe_phase::tls);
-    const bool leader = co_await ctx.sessions.prepare(ssl, sink.key, ctx.deadline.at);
-    beast::get_lowest_layer(stream).expires_at(ctx.deadline.at);
-    auto [handshake_error] =
-        co_await stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
-    seen.tls_resumed = SSL_session_reused(ssl) == 1;
-    ctx.sessions.handshake_done(sink.key, leader, !handshake_error, seen.tls_resumed);
-    seen.cert_expires_at = earliest_certificate_expiry(ssl);
-    if (handshake_error && handshake_error.category() == asio::error::get_ssl_category() &&
-        ERR_GET_REASON(static_cast<unsigned long>(handshake_error.value())) ==
-            SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL) {
-      co_return record.fail(core::failure::tls_handshake,
-                            "TLS: the server refused ALPN h2 (it does not speak HTTP/2 over TLS): "
-                            "not a gRPC server");
-    }
-    if (handshake_error && handshake_error != beast::error::timeout) {
-      bool is_certificate = false;
-      auto why = describe_handshake_failure(
-          ssl, handshake_error, s.tls.server_name.empty() ? spec.at.host : s.tls.server_name,
-          is_certificate);
-      co_return record.fail(
-          is_certificate ? core::failure::tls_certificate : core::failure::tls_handshake,
-          std::move(why));
-    }
-    if (handshake_error) {
-      co_return record.fail(classify(handshake_error, record.current(), 0, about));
-    }
-    const unsigned char* chosen = nullptr;
-    unsigned int chosen_size = 0;
-    SSL_get0_alpn_selected(ssl, &chosen, &chosen_size);
-    if (std::string_view(reinterpret_cast<const char*>(chosen), chosen_size) != "h2") {
-      co_return record.fail(
-          core::failure::tls_handshake,
-          chosen_size == 0
-              ? "TLS: the server did not choose HTTP/2 (no ALPN h2): not a gRPC server"
-              : fmt::format(
-                    "TLS: the server chose ALPN '{}', not h2: not a gRPC server",
-                    excerpt(std::string_view(reinterpret_cast<const char*>(chosen), chosen_size))));
+    // As https:// does, plus ALPN: gRPC needs h2, and a server that does not choose it would
+    // read our frames as HTTP/1.1.
+    auto sink = session_sink(ctx, spec.at, s.tls, *tls_context, "h2");
+    tls_stream stream(std::move(tcp), **tls_context);
+    if (auto failure = co_await tls_handshake(stream, sink, spec.at, s.tls, ctx, record, about,
+                                              alpn_requirement{"h2", "not a gRPC server"})) {
+      co_return record.fail(std::move(*failure));
     }
     failed = co_await run_call(stream, call, record, ctx.deadline.at, about);
   } else {

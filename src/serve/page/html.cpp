@@ -2,41 +2,14 @@
 
 #include <cctype>
 
+#include "fleetcheck/report/text.hpp"
+
 namespace fleetcheck::serve::page {
 
 std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\t':
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML (inline SVG) forbids most control characters
-        else
-          out += c;
-    }
-  }
-  return out;
+  // The report's XML escaping serves HTML too (and the inline SVG inside it, which is XML):
+  // markup and quotes escaped, invalid UTF-8 and the controls XML forbids replaced.
+  return report::xml_escape(text);
 }
 
 std::string url_encode(std::string_view text) {

@@ -13,12 +13,12 @@ using health::state;
 
 TEST(page_html, escapes_markup_quotes_and_control_characters) {
   EXPECT_EQ(html_escape("<img src=x onerror=\"a('b')\">&"),
-            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
-  EXPECT_EQ(html_escape(std::string("a\nb\x01"
+            "&lt;img src=x onerror=&quot;a(&apos;b&apos;)&quot;&gt;&amp;");
+  EXPECT_EQ(html_escape(std::string("a\nb\xff"
                                     "c",
                                     5)),
-            "a b\xEF\xBF\xBD"
-            "c");
+            "a&#10;b\xEF\xBF\xBD"
+            "c");                                        // invalid UTF-8 becomes U+FFFD
   EXPECT_EQ(html_escape("caf\xC3\xA9"), "caf\xC3\xA9");  // UTF-8 passes unchanged
 }
 
