@@ -34,6 +34,9 @@ serve::log_format parse_log_format(const std::string& text) {
 
 void add_serve_flags(CLI::App& c, serve_options& o) {
   add_target_flags(c, o.targets);
+  // A daemon has no run deadline: each /api/v1/check call says its own (?deadline=). Accepting
+  // the flag and ignoring it would be a silent surprise; without it, it is an unknown flag.
+  c.remove_option(c.get_option("--deadline"));
   const auto single = [&](const std::string& name, std::string& into, const std::string& help) {
     c.add_option(name, into, help)->expected(1)->allow_extra_args(false);
   };
