@@ -95,16 +95,11 @@ std::string target_json(const core::target& t, const target_status& s) {
   return out + "}";
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 api_response targets_list(daemon& d, const query& q) {
   const auto g = d.current();
   const auto group = q.get("group");
   const auto state_name = q.get("state");
-  const auto name_part = lower(q.get("q"));
+  const name_filter by_name(q.get("q"));
   if (!state_name.empty() && health::state_from_string(state_name) == health::state::unknown &&
       state_name != "unknown") {
     return json_error(400, "state must be healthy, degraded, unhealthy or unknown");
@@ -124,7 +119,7 @@ api_response targets_list(daemon& d, const query& q) {
     const auto& s = all[i];
     if (!group.empty() && t.group != group) continue;
     if (!state_name.empty() && health::to_string(s.state) != state_name) continue;
-    if (!name_part.empty() && lower(t.name).find(name_part) == std::string::npos) continue;
+    if (!by_name.matches(t.name)) continue;
     ++matching;
     if (i < offset) continue;
     if (shown == limit) {

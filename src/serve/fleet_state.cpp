@@ -1,5 +1,7 @@
 #include "serve/fleet_state.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -110,26 +112,42 @@ std::vector<target_status> fleet_state::snapshot() const {
   return status_;
 }
 
+void state_counts::add(health::state s) {
+  ++total;
+  switch (s) {
+    case health::state::unknown:
+      ++unknown;
+      break;
+    case health::state::healthy:
+      ++healthy;
+      break;
+    case health::state::degraded:
+      ++degraded;
+      break;
+    case health::state::unhealthy:
+      ++unhealthy;
+      break;
+  }
+}
+
+namespace {
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+name_filter::name_filter(std::string_view q) : lowered_(lowered(q)) {}
+
+bool name_filter::matches(std::string_view name) const {
+  return lowered_.empty() || lowered(name).find(lowered_) != std::string::npos;
+}
+
 state_counts fleet_state::counts() const {
   state_counts c;
   std::lock_guard lock(mutex_);
-  c.total = status_.size();
-  for (const auto& s : status_) {
-    switch (s.state) {
-      case health::state::healthy:
-        ++c.healthy;
-        break;
-      case health::state::degraded:
-        ++c.degraded;
-        break;
-      case health::state::unhealthy:
-        ++c.unhealthy;
-        break;
-      case health::state::unknown:
-        ++c.unknown;
-        break;
-    }
-  }
+  for (const auto& s : status_) c.add(s.state);
   return c;
 }
 

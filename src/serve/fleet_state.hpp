@@ -35,6 +35,18 @@ struct target_status {
 /// Counts of targets per state.
 struct state_counts {
   std::size_t total = 0, unknown = 0, healthy = 0, degraded = 0, unhealthy = 0;
+  /// Counts one more target in state `s`.
+  void add(health::state s);
+};
+
+/// The `q` filter of the API and the status page: a case-insensitive substring of the name.
+class name_filter {
+ public:
+  explicit name_filter(std::string_view q);
+  bool matches(std::string_view name) const;
+
+ private:
+  std::string lowered_;
 };
 
 /// What a passing result says once `degraded_when` is applied, and why ("" when not degraded).

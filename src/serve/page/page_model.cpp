@@ -28,30 +28,6 @@ int failing_first(health::state s) {
   return 3;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-void add(state_counts& c, health::state s) {
-  ++c.total;
-  switch (s) {
-    case health::state::unknown:
-      ++c.unknown;
-      break;
-    case health::state::healthy:
-      ++c.healthy;
-      break;
-    case health::state::degraded:
-      ++c.degraded;
-      break;
-    case health::state::unhealthy:
-      ++c.unhealthy;
-      break;
-  }
-}
-
 void read_history(history_store& store, row& r, health::wall_clock::time_point now) {
   const auto& name = r.target->name;
   // Transitions are few (one per change of state), so a week of them is a cheap read.
@@ -92,18 +68,18 @@ page_view build_page(daemon& d, page_query query) {
   view.config = d.current();
   const auto targets = view.config->fleet->targets();
   auto all = view.config->fleet->snapshot();
-  const auto name_part = lower(query.q);
+  const name_filter by_name(query.q);
 
   std::map<std::string, state_counts> groups;
   std::vector<std::size_t> matching;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& t = targets[i];
     const auto s = all[i].state;
-    add(view.counts, s);
-    add(groups[t.group], s);
+    view.counts.add(s);
+    groups[t.group].add(s);
     if (!query.group.empty() && t.group != query.group) continue;
     if (!query.state.empty() && health::to_string(s) != query.state) continue;
-    if (!name_part.empty() && lower(t.name).find(name_part) == std::string::npos) continue;
+    if (!by_name.matches(t.name)) continue;
     matching.push_back(i);
   }
   view.groups_total = groups.size();
