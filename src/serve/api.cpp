@@ -297,6 +297,11 @@ api_response metrics(daemon& d) {
            static_cast<double>(m.api_checks.load()));
   w.sample("fleetcheck_api_checks_total", report::prometheus_writer::label("shared", "true"),
            static_cast<double>(m.api_checks_shared.load()));
+  w.family("fleetcheck_reused_connections_total", "counter",
+           "Scheduled checks whose request went over a connection kept from the target's last "
+           "round (reuse_connection).");
+  w.sample("fleetcheck_reused_connections_total", "",
+           static_cast<double>(m.reused_connections.load()));
   return {200, "text/plain; version=0.0.4; charset=utf-8", out.str()};
 }
 

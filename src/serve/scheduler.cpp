@@ -60,8 +60,11 @@ struct loop_queue {
   asio::steady_timer bell;
   std::mt19937_64 random;
   // The connections kept between rounds (reuse_connection), by target / loops: a target always
-  // runs on this loop, so its slot needs no lock. Allocated on a target's first kept connection.
+  // runs on this loop, so its slot needs no lock. Allocated on a target's first check, while
+  // `kept_budget` allows: each slot may hold a descriptor.
   std::vector<std::unique_ptr<probe::kept_connection>> kept;
+  std::size_t kept_slots = 0;
+  std::size_t kept_budget = 0;
 
   void push(due_entry e) {
     heap.push_back(e);
@@ -135,6 +138,8 @@ struct scheduler::state {
         co_return;  // a check cut short by shutdown or reload says nothing about the target
       }
       metrics->check_duration.observe(result.duration_seconds);
+      if (result.connection_reused)
+        metrics->reused_connections.fetch_add(1, std::memory_order_relaxed);
       fleet->record(e.target, std::move(result), health::wall_clock::now());
       const auto interval = interval_of(target);
       const double unit = std::uniform_real_distribution<double>(0, 1)(q.random);
@@ -151,7 +156,13 @@ struct scheduler::state {
       return nullptr;
     }
     auto& slot = q.kept[index / queues.size()];
-    if (!slot) slot = std::make_unique<probe::kept_connection>();
+    if (!slot) {
+      // Out of descriptors to keep connections with: this target connects afresh every round,
+      // rather than kept connections starving the checks of sockets.
+      if (q.kept_slots == q.kept_budget) return nullptr;
+      slot = std::make_unique<probe::kept_connection>();
+      ++q.kept_slots;
+    }
     return slot.get();
   }
 
@@ -192,11 +203,15 @@ scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_st
     const auto due = first_due(options.start, i, targets.size(), interval_of(targets[i]));
     q.heap.push_back(due_entry{round{due, due}, i});
   }
-  const std::size_t concurrency = std::max<std::size_t>(
-      loops, std::min({options.concurrency, targets.size(), socket_budget()}));
+  const std::size_t sockets = socket_budget();
+  const std::size_t concurrency =
+      std::max<std::size_t>(loops, std::min({options.concurrency, targets.size(), sockets}));
+  // Kept connections get the descriptors that checks in flight cannot use.
+  const std::size_t keepable = sockets > concurrency ? sockets - concurrency : 0;
   for (unsigned i = 0; i < loops; ++i) {
     auto& q = *s.queues[i];
     q.kept.resize(targets.size() / loops + 1);
+    q.kept_budget = keepable / loops;
     std::make_heap(q.heap.begin(), q.heap.end(), std::greater<>{});
     auto& context = *q.l.context;
     s.spawn(context, s.dispatcher(q), state_);

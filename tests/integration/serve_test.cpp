@@ -264,6 +264,7 @@ TEST_F(serve, reuse_connection_keeps_one_connection_per_target_until_a_reload) {
   EXPECT_EQ(fleet_.connections_accepted(), 3u);  // one per target, whatever the rounds
   EXPECT_GE(fleet_.requests_served(), 12u);
   EXPECT_EQ(get_json(p, "/api/v1/targets/svc-1")["last"]["connection_reused"], true);
+  EXPECT_GE(metric(http_get(p.port(), "/metrics").body, "fleetcheck_reused_connections_total"), 9);
 
   // A reload closes the kept connections; the new configuration's rounds open their own.
   EXPECT_EQ(test_support::http_request(p.port(), "POST", "/-/reload").status, 200);
