@@ -203,6 +203,20 @@ TEST_F(reuse, rounds_share_one_connection_and_say_so) {
   EXPECT_FALSE(kept_.holds());
 }
 
+TEST_F(reuse, a_kept_connection_outlives_the_timeout_of_the_check_that_opened_it) {
+  // The stream's expiry was that check's deadline: it must not close the idle connection when it
+  // passes while the loop runs on (serve's rounds are further apart than their timeouts).
+  const auto t = http_target(server_.url(), 200ms);
+  ASSERT_EQ(check(t, &kept_).outcome, core::outcome::healthy);
+  l_.context->restart();
+  l_.context->run_for(400ms);
+  ASSERT_TRUE(kept_.holds());
+  const auto r = check(t, &kept_);
+  EXPECT_EQ(r.outcome, core::outcome::healthy) << r.error;
+  EXPECT_TRUE(r.connection_reused);
+  EXPECT_EQ(server_.accepted(), 1);
+}
+
 TEST_F(reuse, without_a_slot_every_check_connects_afresh) {
   const auto t = http_target(server_.url());
   for (int round = 0; round < 3; ++round) {
