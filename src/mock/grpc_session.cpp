@@ -6,7 +6,6 @@
 #include <array>
 #include <deque>
 #include <map>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -270,16 +269,6 @@ then answer_call(grpc_connection& c, std::int32_t id) {
   return then::go_on;
 }
 
-core::duration delay_of(const mock_options& options) {
-  thread_local std::minstd_rand rng(std::random_device{}());
-  auto delay = options.delay;
-  if (options.jitter.count() > 0) {
-    std::uniform_int_distribution<core::duration::rep> spread(0, options.jitter.count());
-    delay += core::duration(spread(rng));
-  }
-  return delay;
-}
-
 /// Ends a connection the way a real server does after GOAWAY or a fatal error: FIN, then read
 /// (and drop) what the client still sends until it closes, for at most a second. Closing at once
 /// with the client's frames unread would send RST, and the client could lose the bytes written
@@ -342,7 +331,7 @@ asio::awaitable<void> serve_calls(Stream& stream, const service_behaviour& behav
       const auto id = c.ready.front();
       c.ready.pop_front();
       behaviour.served->fetch_add(1, std::memory_order_relaxed);
-      delay.expires_after(delay_of(*behaviour.options));
+      delay.expires_after(response_delay(*behaviour.options));
       if (auto [ec] = co_await delay.async_wait(net::use_nothrow); ec) co_return;
       switch (answer_call(c, id)) {
         case then::go_on:
@@ -401,15 +390,7 @@ asio::awaitable<void> serve_grpc(tcp::socket socket, service_behaviour behaviour
     co_return;
   }
   asio::ssl::stream<tcp::socket> stream(std::move(socket), *behaviour.tls);
-  // A client that never finishes its handshake is dropped, so it cannot pin a session forever.
-  asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::seconds(10));
-  limit.async_wait([&stream](boost::system::error_code ec) {
-    if (!ec) stream.lowest_layer().close(ec);
-  });
-  auto [handshake_error] =
-      co_await stream.async_handshake(asio::ssl::stream_base::server, net::use_nothrow);
-  limit.cancel();
-  if (handshake_error) co_return;
+  if (!co_await accept_tls(stream)) co_return;
   co_await serve_calls(stream, behaviour);
 }
 

@@ -1,7 +1,6 @@
 #include "mock/mock_session.hpp"
 
 #include <charconv>
-#include <random>
 #include <string>
 
 #include <boost/asio/ssl/stream.hpp>
@@ -40,14 +39,9 @@ struct plan {
 };
 
 plan make_plan(const http::request<http::string_body>& req, const service_behaviour& b) {
-  thread_local std::minstd_rand rng(std::random_device{}());
   plan p;
   p.what = b.default_fault;
-  p.delay = b.options->delay;
-  if (b.options->jitter.count() > 0) {
-    std::uniform_int_distribution<core::duration::rep> spread(0, b.options->jitter.count());
-    p.delay += core::duration(spread(rng));
-  }
+  p.delay = response_delay(*b.options);
   auto parsed = boost::urls::parse_origin_form(req.target());
   if (!parsed) {
     p.bad_request = "malformed request target";
@@ -244,15 +238,7 @@ asio::awaitable<void> serve_session(tcp::socket socket, service_behaviour behavi
     co_return;
   }
   asio::ssl::stream<tcp::socket> stream(std::move(socket), *behaviour.tls);
-  // A client that never finishes its handshake is dropped, so it cannot pin a session forever.
-  asio::steady_timer limit(co_await asio::this_coro::executor, std::chrono::seconds(10));
-  limit.async_wait([&stream](boost::system::error_code ec) {
-    if (!ec) stream.lowest_layer().close(ec);
-  });
-  auto [handshake_error] =
-      co_await stream.async_handshake(asio::ssl::stream_base::server, net::use_nothrow);
-  limit.cancel();
-  if (handshake_error) co_return;
+  if (!co_await accept_tls(stream)) co_return;
   switch (co_await serve_requests(stream, behaviour)) {
     case after_fault::close:
       co_await send_close_notify(stream);

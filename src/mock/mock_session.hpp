@@ -9,6 +9,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include "fleetcheck/mock/mock_fleet.hpp"
 #include "net/asio_aliases.hpp"
@@ -49,6 +50,13 @@ net::asio::awaitable<void> serve_redis(net::asio::ip::tcp::socket socket,
 /// the client closes, a fault ends the connection, or the io_context stops.
 net::asio::awaitable<void> serve_grpc(net::asio::ip::tcp::socket socket,
                                       service_behaviour behaviour);
+
+/// The configured delay plus a uniform random 0..jitter, drawn per response.
+core::duration response_delay(const mock_options& options);
+
+/// The server side of a TLS handshake on `stream`; false when it failed or the client did not
+/// finish it within 10 s (the socket is then closed, so no client can pin a session forever).
+net::asio::awaitable<bool> accept_tls(net::asio::ssl::stream<net::asio::ip::tcp::socket>& stream);
 
 /// Makes a server TLS context choose ALPN h2 (gRPC) when the client offers it.
 void offer_h2(boost::asio::ssl::context& tls);

@@ -2,7 +2,6 @@
 // to with send/expect. Inline commands only (`PING\r\n`), which is what such checks send.
 #include <algorithm>
 #include <cctype>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -39,16 +38,6 @@ std::string reply_to(const std::string& command, protocol mode) {
   return fmt::format("-ERR unknown command '{}'\r\n", command.substr(0, 64));
 }
 
-core::duration delay_of(const mock_options& options) {
-  thread_local std::minstd_rand rng(std::random_device{}());
-  auto delay = options.delay;
-  if (options.jitter.count() > 0) {
-    std::uniform_int_distribution<core::duration::rep> spread(0, options.jitter.count());
-    delay += core::duration(spread(rng));
-  }
-  return delay;
-}
-
 }  // namespace
 
 asio::awaitable<void> serve_redis(asio::ip::tcp::socket socket, service_behaviour behaviour) {
@@ -66,7 +55,7 @@ asio::awaitable<void> serve_redis(asio::ip::tcp::socket socket, service_behaviou
     input.erase(0, length);
     if (command.empty()) continue;  // redis ignores empty lines
     behaviour.served->fetch_add(1, std::memory_order_relaxed);
-    delay.expires_after(delay_of(*behaviour.options));
+    delay.expires_after(response_delay(*behaviour.options));
     if (auto [ec] = co_await delay.async_wait(net::use_nothrow); ec) co_return;
     const auto reply = reply_to(command, behaviour.options->protocol);
     auto [write_error, n] =

@@ -194,7 +194,12 @@ void render_json(std::ostream& out, const fleet_view& fleet, const render_option
   bool first = true;
   for (std::size_t i = 0; i < fleet.results.size(); ++i) {
     if (!shows(options, fleet.results[i])) continue;
-    out << (first ? "\n" : ",\n") << result_json(fleet.targets[i], fleet.results[i]);
+    out << (first ? "\n" : ",\n");
+    if (i < options.rendered_rows.size() && !options.rendered_rows[i].empty()) {
+      out << options.rendered_rows[i];
+    } else {
+      out << result_json(fleet.targets[i], fleet.results[i]);
+    }
     first = false;
   }
   out << "\n]}\n";

@@ -1,6 +1,7 @@
 #include "serve/api.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <sstream>
 
@@ -224,39 +225,60 @@ api_response probe(daemon& d, const query& q, const std::string& scrape_timeout)
   run.start = std::chrono::steady_clock::now();
   engine::fleet_run check(d.pool(), one, tls, std::move(run));
   const auto result = check.wait();
-  std::ostringstream out;
+  std::string out;
   report::prometheus_writer writer(out);
   const std::string no_labels;
-  report::write_probe_families(writer, std::span(&no_labels, 1), result.results);
-  return {200, "text/plain; version=0.0.4; charset=utf-8", out.str()};
+  const core::probe_result* only = &result.results.front();
+  report::write_probe_families(writer, std::span(&no_labels, 1), std::span(&only, 1));
+  return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
+}
+
+/// `state="..."`, built once: it is on one series per target.
+std::string_view state_label(health::state s) {
+  static const auto labels = [] {
+    std::array<std::string, 4> all;
+    for (const auto each : {health::state::unknown, health::state::healthy, health::state::degraded,
+                            health::state::unhealthy}) {
+      all.at(static_cast<std::size_t>(each)) =
+          report::prometheus_writer::label("state", health::to_string(each));
+    }
+    return all;
+  }();
+  return labels.at(static_cast<std::size_t>(s));
 }
 
 api_response metrics(daemon& d) {
   const auto g = d.current();
-  const auto targets = g->fleet->targets();
+  const auto all_labels = g->fleet->metric_labels();
   const auto all = g->fleet->snapshot();
   std::vector<std::string> labels;
-  std::vector<core::probe_result> results;
-  std::vector<std::size_t> which;
-  labels.reserve(targets.size());
-  results.reserve(targets.size());
-  for (std::size_t i = 0; i < targets.size(); ++i) {
+  std::vector<const core::probe_result*> results;
+  labels.reserve(all.size());
+  results.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
     if (!all[i].last) continue;  // no check yet: no series rather than a made-up failure
-    labels.push_back(report::target_labels(targets[i]));
-    results.push_back(*all[i].last);
-    which.push_back(i);
+    labels.push_back(all_labels[i]);
+    results.push_back(all[i].last.get());
   }
-  std::ostringstream out;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(all.size()) * 1200);  // ~11 series per target
   report::prometheus_writer w(out);
   report::write_probe_families(w, labels, results);
 
   auto& m = d.metrics();
+  w.family("fleetcheck_target_info", "gauge",
+           "1 for each target, with its URL (credentials never shown): the other series carry "
+           "only target and group.");
+  const auto targets = g->fleet->targets();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    w.sample("fleetcheck_target_info", all_labels[i],
+             report::prometheus_writer::label("url", targets[i].url), 1);
+  }
   w.family("fleetcheck_target_state", "gauge",
            "1 for the state each target is in (healthy, degraded, unhealthy, unknown); one series "
            "per target, its current state.");
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    out << "fleetcheck_target_state{" << report::target_labels(targets[i]) << ",state=\""
-        << health::to_string(all[i].state) << "\"} 1\n";
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    w.sample("fleetcheck_target_state", all_labels[i], state_label(all[i].state), 1);
   }
   const auto c = g->fleet->counts();
   w.family("fleetcheck_targets", "gauge", "Targets scheduled by this instance, by state.");
@@ -283,9 +305,9 @@ api_response metrics(daemon& d) {
   }
   w.family("fleetcheck_schedule_lag_seconds", "histogram",
            "How late scheduled checks started: actual start minus planned start.");
-  m.schedule_lag.write(out, "fleetcheck_schedule_lag_seconds");
+  m.schedule_lag.write(w, "fleetcheck_schedule_lag_seconds");
   w.family("fleetcheck_check_duration_seconds", "histogram", "Duration of scheduled checks.");
-  m.check_duration.write(out, "fleetcheck_check_duration_seconds");
+  m.check_duration.write(w, "fleetcheck_check_duration_seconds");
   w.family("fleetcheck_reloads_total", "counter", "Configuration reloads that took effect.");
   w.sample("fleetcheck_reloads_total", "", static_cast<double>(m.reloads.load()));
   w.family("fleetcheck_reload_failures_total", "counter",
@@ -302,7 +324,7 @@ api_response metrics(daemon& d) {
            "round (reuse_connection).");
   w.sample("fleetcheck_reused_connections_total", "",
            static_cast<double>(m.reused_connections.load()));
-  return {200, "text/plain; version=0.0.4; charset=utf-8", out.str()};
+  return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
 }
 
 std::string decoded(std::string_view segment) {

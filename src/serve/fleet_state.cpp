@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "fleetcheck/report/prometheus.hpp"
 #include "fleetcheck/serve/history_writer.hpp"
 
 namespace fleetcheck::serve {
@@ -31,11 +32,23 @@ std::pair<health::verdict, std::string> judge_health(const core::target& t,
   return {health::verdict::degraded, fmt::format("{}", fmt::join(described, "; "))};
 }
 
+namespace {
+/// `target` and `group`, as the series of /metrics are labelled. The URL is on one info series
+/// per target instead of on all ~11: a 50,000-target scrape is then a third smaller.
+std::string metric_labels_of(const core::target& t) {
+  auto labels = report::prometheus_writer::label("target", t.name);
+  if (!t.group.empty()) labels += "," + report::prometheus_writer::label("group", t.group);
+  return labels;
+}
+}  // namespace
+
 fleet_state::fleet_state(std::vector<core::target> targets, serve_metrics& metrics,
                          history_writer* history)
     : targets_(std::move(targets)), metrics_(metrics), history_(history), status_(targets_.size()) {
   trackers_.reserve(targets_.size());
+  metric_labels_.reserve(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {
+    metric_labels_.push_back(metric_labels_of(targets_[i]));
     const auto& h = targets_[i].settings.health;
     trackers_.emplace_back(health::thresholds{h.healthy_threshold, h.unhealthy_threshold});
     by_name_.emplace(targets_[i].name, i);
@@ -53,6 +66,9 @@ void fleet_state::record(std::size_t index, core::probe_result result,
   const auto& t = targets_[index];
   auto [verdict, why] = judge_health(t, result, at);
   metrics_.count_check(result.outcome);
+  // Shared, not copied: snapshots for the API and /metrics then copy a pointer per target
+  // under the lock, never a whole result.
+  auto last = std::make_shared<const core::probe_result>(result);
   std::optional<health::transition> changed;
   {
     std::lock_guard lock(mutex_);
@@ -61,7 +77,7 @@ void fleet_state::record(std::size_t index, core::probe_result result,
     s.state = trackers_[index].current();
     s.since = trackers_[index].since();
     s.degraded_by = verdict == health::verdict::degraded ? why : std::string();
-    s.last = result;
+    s.last = std::move(last);
     s.last_at = at;
     ++s.checks;
   }
@@ -84,7 +100,7 @@ void fleet_state::restore(const std::vector<restored_target>& stored) {
     s.state = r.state;
     s.since = r.since;
     if (r.last) {
-      s.last = r.last->result;
+      s.last = std::make_shared<const core::probe_result>(r.last->result);
       s.last_at = r.last->at;
     }
   }

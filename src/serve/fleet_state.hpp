@@ -4,6 +4,7 @@
 // the HTTP API (which reads snapshots); one mutex, held only to copy or update a few values.
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -26,7 +27,8 @@ class history_writer;
 struct target_status {
   health::state state = health::state::unknown;
   health::wall_clock::time_point since{};  ///< when it entered `state`
-  std::optional<core::probe_result> last;
+  /// Shared with the state and other snapshots; never changed once recorded.
+  std::shared_ptr<const core::probe_result> last;
   health::wall_clock::time_point last_at{};  ///< when `last` finished
   std::string degraded_by;                   ///< the breached `degraded_when` conditions, if any
   std::uint64_t checks = 0;                  ///< since this process started
@@ -61,6 +63,9 @@ class fleet_state {
   fleet_state(std::vector<core::target> targets, serve_metrics& metrics, history_writer* history);
 
   std::span<const core::target> targets() const { return targets_; }
+  /// Each target's Prometheus labels (`target`, and `group` when it has one), built once:
+  /// /metrics writes them on ~11 series per target every scrape.
+  std::span<const std::string> metric_labels() const { return metric_labels_; }
   std::optional<std::size_t> find(std::string_view name) const;
 
   /// One finished check of target `index`. Thread-safe; called from the loops.
@@ -78,6 +83,7 @@ class fleet_state {
 
  private:
   std::vector<core::target> targets_;
+  std::vector<std::string> metric_labels_;
   std::unordered_map<std::string_view, std::size_t> by_name_;
   serve_metrics& metrics_;
   history_writer* history_;

@@ -14,18 +14,21 @@ void histogram::observe(double seconds) {
                        std::memory_order_relaxed);
 }
 
-void histogram::write(std::ostream& out, std::string_view name) const {
+void histogram::write(report::prometheus_writer& out, std::string_view name) const {
+  const auto bucket = fmt::format("{}_bucket", name);
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < bounds.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);
-    out << fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds[i], cumulative);
+    out.sample(bucket, report::prometheus_writer::label("le", fmt::format("{}", bounds[i])),
+               static_cast<double>(cumulative));
   }
   cumulative += buckets_[bounds.size()].load(std::memory_order_relaxed);
   // _count equals the +Inf bucket by construction (read once), as the format requires.
-  out << fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
-  out << fmt::format("{}_sum {}\n", name,
-                     static_cast<double>(sum_nanos_.load(std::memory_order_relaxed)) / 1e9);
-  out << fmt::format("{}_count {}\n", name, cumulative);
+  out.sample(bucket, report::prometheus_writer::label("le", "+Inf"),
+             static_cast<double>(cumulative));
+  out.sample(fmt::format("{}_sum", name), "",
+             static_cast<double>(sum_nanos_.load(std::memory_order_relaxed)) / 1e9);
+  out.sample(fmt::format("{}_count", name), "", static_cast<double>(cumulative));
 }
 
 }  // namespace fleetcheck::serve

@@ -5,10 +5,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <ostream>
+#include <string_view>
 
 #include "fleetcheck/core/probe_result.hpp"
 #include "fleetcheck/health/health_state.hpp"
+#include "fleetcheck/report/prometheus.hpp"
 
 namespace fleetcheck::serve {
 
@@ -20,7 +21,7 @@ class histogram {
                                                     0.1,   0.25,   0.5,   1,    2.5,   5};
   void observe(double seconds);
   /// `name`'s _bucket, _sum and _count samples (the family's HELP/TYPE are the caller's).
-  void write(std::ostream& out, std::string_view name) const;
+  void write(report::prometheus_writer& out, std::string_view name) const;
   std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
  private:

@@ -131,8 +131,10 @@ TEST_F(serve, metrics_carry_blackbox_names_and_pass_promtool) {
   ASSERT_TRUE(
       eventually([&] { return get_json(p, "/api/v1/targets")["summary"]["healthy"] == 6; }));
   const auto text = http_get(p.port(), "/metrics").body;
-  EXPECT_THAT(text, HasSubstr("probe_success{target=\"svc-0\",url=\"" + fleet_.url(0) +
-                              "\",group=\"even\"} 1"));
+  EXPECT_THAT(text, HasSubstr("probe_success{target=\"svc-0\",group=\"even\"} 1"));
+  // The URL is on the info series only.
+  EXPECT_THAT(text, HasSubstr("fleetcheck_target_info{target=\"svc-0\",group=\"even\",url=\"" +
+                              fleet_.url(0) + "\"} 1"));
   EXPECT_THAT(text, HasSubstr("probe_http_duration_seconds{target=\"svc-1\""));
   EXPECT_THAT(text, HasSubstr("fleetcheck_target_state{target=\"svc-3\""));
   EXPECT_EQ(metric(text, "fleetcheck_targets{state=\"healthy\"}"), 6);

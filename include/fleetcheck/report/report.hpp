@@ -60,6 +60,10 @@ struct render_options {
   bool only_failed = false;
   /// Table: the summary lines only. The machine-readable formats ignore it.
   bool quiet = false;
+  /// JSON: rows already rendered with result_json, by target index, as their checks finished
+  /// ("" or past the end: rendered here). What is left for the end of a run is then only the
+  /// rows of the checks the deadline cut short.
+  std::span<const std::string> rendered_rows;
 };
 
 /// Whether `r` gets a row (a table row, a JSON result, an NDJSON line, a JUnit testcase) under

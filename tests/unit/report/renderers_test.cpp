@@ -226,3 +226,24 @@ TEST(render, shows_every_row_unless_only_failed) {
   EXPECT_FALSE(report::shows(only_failed, healthy));
   EXPECT_TRUE(report::shows(only_failed, failed));
 }
+
+TEST(json_renderer, uses_rows_rendered_as_checks_finished_and_renders_the_rest) {
+  sample s;
+  std::ostringstream whole;
+  report::render_json(whole, s.view());
+  // Rows 0 and 2 rendered earlier (as `check` does when their checks finish); 1 and 3 not.
+  std::vector<std::string> rendered(s.targets.size());
+  rendered[0] = report::result_json(s.targets[0], s.results[0]);
+  rendered[2] = report::result_json(s.targets[2], s.results[2]);
+  report::render_options options;
+  options.rendered_rows = rendered;
+  std::ostringstream pieced;
+  report::render_json(pieced, s.view(), options);
+  EXPECT_EQ(pieced.str(), whole.str());
+  // A rendered row is taken as it is, not rendered again.
+  rendered[1] = R"({"name":"from the loop"})";
+  std::ostringstream taken;
+  report::render_json(taken, s.view(), options);
+  EXPECT_THAT(taken.str(), HasSubstr(R"({"name":"from the loop"})"));
+  EXPECT_THAT(taken.str(), Not(HasSubstr(R"("name":"bravo")")));
+}

@@ -32,6 +32,8 @@ class fake_store final : public serve::history_store {
   void append(const std::vector<result_record>& results,
               const std::vector<health::transition>& transitions) override {
     std::unique_lock lock(mutex_);
+    ++entered_;
+    entered_changed_.notify_all();
     released_.wait(lock, [&] { return !blocked_; });
     ++batches_;
     if (failing_) throw std::runtime_error("disk full");
@@ -64,6 +66,11 @@ class fake_store final : public serve::history_store {
     }
     released_.notify_all();
   }
+  /// Waits (at most 10 s) until some append() has been entered, blocked or not.
+  bool wait_for_append() {
+    std::unique_lock lock(mutex_);
+    return entered_changed_.wait_for(lock, std::chrono::seconds(10), [&] { return entered_ > 0; });
+  }
   std::size_t batches() const {
     const std::lock_guard lock(mutex_);
     return batches_;
@@ -76,6 +83,8 @@ class fake_store final : public serve::history_store {
  private:
   mutable std::mutex mutex_;
   std::condition_variable released_;
+  std::condition_variable entered_changed_;
+  std::size_t entered_ = 0;
   bool failing_ = false;
   bool blocked_ = false;
   std::size_t batches_ = 0;
@@ -174,14 +183,15 @@ TEST(history_writer, drops_and_counts_records_past_the_queue_bound) {
   serve::history_writer writer(store, {.flush_every = 10s, .max_queued = 10});
   store.block(true);  // the disk stalls
   writer.add(record("a", 0));
-  std::thread flusher([&] { writer.flush(); });  // the thread may take a0 and block in append
-  // Whether or not the thread has taken a0 yet, at most 10 records wait in the queue.
+  std::thread flusher([&] { writer.flush(); });  // takes a0 and blocks in append
+  ASSERT_TRUE(store.wait_for_append());
+  // a0 is in the stalled batch; of the next 30, 10 wait in the queue and the rest are dropped.
   for (int i = 1; i <= 30; ++i) writer.add(record("a", i));
   store.block(false);
   flusher.join();
   writer.flush();
   const auto s = writer.stats();
-  EXPECT_GE(s.dropped, 30u - 10u);
+  EXPECT_EQ(s.dropped, 30u - 10u);
   EXPECT_EQ(s.results_written + s.dropped, 31u);
   EXPECT_EQ(store.result_count(), s.results_written);
 }
