@@ -39,10 +39,10 @@ constexpr std::string_view client_tls_keys[] = {"certificate-file", "private-key
 constexpr std::string_view dns_keys[] = {"query-type", "query-name"};
 constexpr std::string_view ssh_keys[] = {"username", "password", "private-key"};
 // Endpoint types of Gatus's Endpoint.Type() that fleetcheck cannot check yet, by URL scheme.
-constexpr std::string_view unsupported_schemes[] = {"udp", "sctp", "ssh",  "starttls",
-                                                    "ws",  "wss",  "grpc", "grpcs"};
+constexpr std::string_view unsupported_schemes[] = {"udp", "sctp", "ssh", "starttls", "ws", "wss"};
 // Endpoint types fleetcheck checks itself, by URL scheme.
-constexpr std::string_view supported_schemes[] = {"http", "https", "tcp", "tls", "icmp"};
+constexpr std::string_view supported_schemes[] = {"http", "https", "tcp",  "tls",
+                                                  "icmp", "grpc",  "grpcs"};
 
 struct own_key {
   std::string_view key;
@@ -111,8 +111,10 @@ void make_unsupported(gatus_endpoint& out, std::string what, std::string why) {
   const auto scheme = std::holds_alternative<core::tcp_spec>(t.spec)    ? "tcp"
                       : std::holds_alternative<core::tls_spec>(t.spec)  ? "tls"
                       : std::holds_alternative<core::icmp_spec>(t.spec) ? "icmp"
-                      : t.uses_tls()                                    ? "https"
-                                                                        : "http";
+                      : std::holds_alternative<core::grpc_spec>(t.spec)
+                          ? (t.uses_tls() ? "grpcs" : "grpc")
+                      : t.uses_tls() ? "https"
+                                     : "http";
   core::unsupported_spec spec{scheme, t.at(), std::move(why)};
   t.spec = std::move(spec);
 }
@@ -284,10 +286,28 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
                        "grpc://, grpcs://, and DNS with a 'dns' block)",
                        url));
   }
+  // Gatus's grpc:// (client/grpc.go, config/endpoint/endpoint.go in TwiN/gatus): one
+  // grpc.health.v1.Health/Check of service "" (the URL is the dial address: host:port), grpcs://
+  // over TLS with client.insecure and client.tls; any answer is [CONNECTED], its serving status is
+  // [BODY] as {"status":"SERVING"}, and only the conditions judge it. It sends no method, headers
+  // or body.
+  const bool grpc = std::holds_alternative<core::grpc_spec>(t.spec);
+  if (grpc) {
+    auto& spec = std::get<core::grpc_spec>(t.spec);
+    if (!spec.service.empty()) {
+      r.fail(url_node, context,
+             fmt::format("a Gatus grpc:// URL is host:port: Gatus asks about the server as a whole "
+                         "and has no service in its URL (got '{}')",
+                         url));
+    }
+    spec.serving_decides = false;
+  }
   // tcp:// and tls:// are the stream checks: Gatus sends their body and ignores HTTP's keys.
   const bool tcp = std::holds_alternative<core::tcp_spec>(t.spec) ||
                    std::holds_alternative<core::tls_spec>(t.spec);
   auto& s = t.settings;
+  core::check_settings grpc_scratch;  // what Gatus does not send on grpc://
+  auto& sent = grpc ? grpc_scratch : s;
 
   const bool whois = read_gatus_conditions(r, map, node, context, s);
   // Gatus ignores method, headers and graphql on tcp:// endpoints; they are still checked here.
@@ -296,12 +316,12 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
     if (tcp) {
       out.ignored_on_tcp.emplace_back("method");
     } else {
-      s.http.request.method = std::move(method);
+      sent.http.request.method = std::move(method);
     }
   }
   if (const auto n = map["headers"]; n && !n.IsNull()) {
     core::check_settings scratch;
-    read_headers(r, with_merge_keys(r, n, context), context, tcp ? scratch : s);
+    read_headers(r, with_merge_keys(r, n, context), context, tcp ? scratch : sent);
     if (tcp) out.ignored_on_tcp.emplace_back("headers");
   }
   bool graphql = false;
@@ -327,14 +347,19 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
     }
   } else if (graphql) {
     const nlohmann::json query{{"query", body}};
-    s.http.request.body = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const auto& headers = s.http.request.headers;
+    sent.http.request.body = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto& headers = sent.http.request.headers;
     if (std::none_of(headers.begin(), headers.end(),
                      [](const auto& h) { return equal_ignoring_case(h.first, "Content-Type"); })) {
-      set_header(s.http.request, "Content-Type", "application/json");
+      set_header(sent.http.request, "Content-Type", "application/json");
     }
   } else {
-    s.http.request.body = body;
+    sent.http.request.body = body;
+  }
+  if (grpc) {
+    for (const auto* key : {"method", "headers", "body", "graphql"}) {
+      if (map[key]) out.ignored.emplace_back(key);
+    }
   }
   if (const auto n = map["client"]) read_client(r, n, context, s, out);
   if (const auto n = map["interval"]) t.interval = r.duration(n, context, "interval");

@@ -2,14 +2,18 @@
 // serving status, every fault, TLS with ALPN h2, and servers that do not speak gRPC at all.
 #include <unistd.h>
 
+#include <fstream>
 #include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "fleetcheck/conditions/condition.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
 #include "fleetcheck/report/report.hpp"
 #include "mock_fixture.hpp"
+#include "run_process.hpp"
 #include "test_certs.hpp"
 
 using namespace fleetcheck;
@@ -223,4 +227,45 @@ TEST_F(grpc_checks, reports_carry_the_grpc_fields) {
   EXPECT_THAT(prom.str(), HasSubstr(R"(probe_grpc_status_code{target="none",url=")" +
                                     grpc_url(*fleet, "unimplemented") + R"("} 12)"));
   EXPECT_THAT(prom.str(), HasSubstr("probe_grpc_ssl{target=\"ok\""));
+}
+
+// A Gatus file's grpc:// endpoints, judged as Gatus judges them (client/grpc.go and
+// config/endpoint/endpoint.go in TwiN/gatus): the Health/Check answer is [CONNECTED], its serving
+// status is [BODY] as {"status":"SERVING"}, and the conditions decide.
+TEST_F(grpc_checks, a_gatus_file_with_grpc_endpoints_is_judged_by_its_conditions) {
+  const auto fleet = serve(mock::protocol::grpc);
+  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-gatus-grpc.yaml";
+  std::ofstream(path) << "endpoints:\n"
+                         "  - name: up\n"
+                         "    url: "
+                      << fleet->url(0)
+                      << "\n"
+                         "    conditions: ['[CONNECTED] == true', '[BODY].status == SERVING', "
+                         "'[STATUS] == 0']\n"
+                         "  - name: wants-not-serving\n"
+                         "    url: "
+                      << fleet->url(0)
+                      << "\n"
+                         "    conditions: ['[BODY].status == NOT_SERVING']\n";
+  const auto r = test_support::run_process(
+      {FLEETCHECK_BIN, "check", "-c", path, "--format", "json", "--timeout", "2s"});
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  const auto rows = nlohmann::json::parse(r.out)["results"];
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_EQ(rows[0]["outcome"], "healthy") << rows[0];
+  EXPECT_EQ(rows[0]["grpc_serving_status"], "SERVING") << rows[0];
+  EXPECT_EQ(rows[1]["outcome"], "unhealthy") << rows[1];
+  EXPECT_EQ(rows[1]["failure"], "condition_failed") << rows[1];
+  EXPECT_THAT(rows[1]["failed_conditions"].dump(), HasSubstr("SERVING")) << rows[1];
+}
+
+// A fleetcheck grpc:// check's [BODY] is the same JSON.
+TEST_F(grpc_checks, body_conditions_read_the_serving_status_as_json) {
+  const auto fleet = serve(mock::protocol::grpc);
+  core::check_settings s;
+  s.conditions.push_back(conditions::condition::parse("[BODY].status == SERVING"));
+  EXPECT_EQ(check(grpc_url(*fleet, ""), s).outcome, core::outcome::healthy);
+  core::check_settings wrong;
+  wrong.conditions.push_back(conditions::condition::parse("[BODY].status == UNKNOWN"));
+  EXPECT_EQ(check(grpc_url(*fleet, ""), wrong).outcome, core::outcome::unhealthy);
 }

@@ -34,6 +34,9 @@ struct grpc_spec {
   endpoint at;
   std::string service;  ///< HealthCheckRequest.service; "" asks about the server as a whole
   bool tls = false;     ///< grpcs://
+  /// Whether a serving status other than SERVING makes the check unhealthy by itself. Gatus
+  /// endpoints leave it to their conditions ([CONNECTED] is true for any answer).
+  bool serving_decides = true;
 };
 
 /// tls://: the port accepts a connection and completes a verified TLS handshake (and, with

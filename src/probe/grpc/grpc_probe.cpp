@@ -147,7 +147,10 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
     co_return record.fail(std::move(*verdict.failed));
   }
   record.enter(core::probe_phase::done);
-  seen.wrong_answer = std::move(verdict.wrong_answer);
+  if (spec.serving_decides) seen.wrong_answer = std::move(verdict.wrong_answer);
+  // [BODY] is the answer as Gatus shows it, {"status":"SERVING"} (client/grpc.go and
+  // config/endpoint/endpoint.go in TwiN/gatus).
+  if (s.keeps_body()) seen.body = fmt::format(R"({{"status":"{}"}})", seen.grpc->serving_status);
   co_return record.finish();
 }
 

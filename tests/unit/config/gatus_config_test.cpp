@@ -292,6 +292,28 @@ TEST(gatus_config, disabled_endpoints_are_not_checked_and_listed) {
       HasSubstr("gatus.yaml:3: endpoint 'b':"));
 }
 
+TEST(gatus_config, grpc_endpoints_are_judged_by_their_conditions) {
+  const auto c = parse(R"(endpoints:
+  - name: g
+    url: grpc://127.0.0.1:50051
+    headers: {X-A: b}
+    conditions: ['[CONNECTED] == true', '[BODY].status == SERVING']
+  - {name: s, url: "grpcs://h:443", client: {insecure: true}, conditions: ['[CONNECTED] == true']}
+)");
+  ASSERT_EQ(c.targets.size(), 2u);
+  const auto& plain = std::get<core::grpc_spec>(c.targets[0].spec);
+  EXPECT_FALSE(plain.tls);
+  EXPECT_EQ(plain.service, "");
+  EXPECT_FALSE(plain.serving_decides);
+  // Gatus sends no headers on grpc://.
+  EXPECT_TRUE(c.targets[0].settings.http.request.headers.empty());
+  EXPECT_TRUE(std::get<core::grpc_spec>(c.targets[1].spec).tls);
+  EXPECT_TRUE(c.targets[1].settings.tls.insecure_skip_verify);
+  EXPECT_THAT(error_of("endpoints:\n  - {name: g, url: 'grpc://h:1/my.Svc', conditions: "
+                       "['[CONNECTED] == true']}\n"),
+              HasSubstr("a Gatus grpc:// URL is host:port"));
+}
+
 TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   const auto c = parse(R"(endpoints:
   - {name: ping, url: "icmp://example.org", conditions: ['[CONNECTED] == true']}
@@ -313,7 +335,8 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   EXPECT_EQ(std::get<core::icmp_spec>(c.targets[1].spec).at.host, "::1");
   EXPECT_EQ(unsupported_of(c.targets[2]).at.port, 53);
   EXPECT_EQ(unsupported_of(c.targets[3]).scheme, "ssh");
-  EXPECT_EQ(unsupported_of(c.targets[4]).scheme, "grpcs");
+  // grpc:// too (gatus_config.grpc_endpoints_are_judged_by_their_conditions).
+  EXPECT_TRUE(std::get<core::grpc_spec>(c.targets[4].spec).tls);
   EXPECT_EQ(unsupported_of(c.targets[5]).scheme, "wss");
   EXPECT_EQ(unsupported_of(c.targets[6]).scheme, "starttls");
   EXPECT_EQ(std::get<core::tls_spec>(c.targets[7].spec).at.port, 636);
@@ -327,7 +350,7 @@ TEST(gatus_config, protocols_fleetcheck_cannot_check_become_error_rows) {
   }
   EXPECT_THAT(c.notices,
               ElementsAre("gatus.yaml: reported as errors, fleetcheck cannot check them yet: udp "
-                          "(udp://), ssh (ssh://), grpc (grpcs://), ws (wss://), mail "
+                          "(udp://), ssh (ssh://), ws (wss://), mail "
                           "(starttls://), s (sctp://), whois ([DOMAIN_EXPIRATION]), "
                           "redis (tcp:// [BODY])"));
   // A scheme Gatus does not know either is still an error.

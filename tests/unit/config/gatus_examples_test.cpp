@@ -85,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
         gatus_example{"readme-anchors.yaml", 3, 0}, gatus_example{"readme-proxy.yaml", 1, 0},
         gatus_example{"readme-tcp.yaml", 1, 0}, gatus_example{"readme-udp.yaml", 1, 1},
         gatus_example{"readme-sctp.yaml", 1, 1}, gatus_example{"readme-websocket.yaml", 1, 1},
-        gatus_example{"readme-grpc.yaml", 1, 1}, gatus_example{"readme-icmp.yaml", 1, 0},
+        gatus_example{"readme-grpc.yaml", 1, 0}, gatus_example{"readme-icmp.yaml", 1, 0},
         gatus_example{"readme-dns.yaml", 1, 0}, gatus_example{"readme-ssh.yaml", 2, 2},
         gatus_example{"readme-starttls.yaml", 1, 1}, gatus_example{"readme-tls.yaml", 1, 0},
         gatus_example{"readme-domain-expiration.yaml", 1, 1}),
