@@ -23,9 +23,10 @@ namespace {
 
 using core::config_error;
 
-// `alerting:` and `maintenance:` are serve's (alert::read_alerting); `check` reads and ignores them.
-constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults",   "targets",
-                                         "alerting", "maintenance"};
+// `alerting:` and `maintenance:` are serve's (alert::read_alerting); `check` reads and ignores
+// them.
+constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults",
+                                         "targets",  "alerting",    "maintenance"};
 static_assert(std::size(alert::alerting_top_keys) == 2 &&
               alert::alerting_top_keys[0] == "alerting" &&
               alert::alerting_top_keys[1] == "maintenance");

@@ -352,8 +352,8 @@ api_response metrics(daemon& d) {
       {"fleetcheck_alerts_failed_total",
        "Alert messages given up: retries exhausted, refused, or aborted at stop.", a.failed},
       {"fleetcheck_alerts_retried_total", "Repeated alert POSTs.", a.retried},
-      {"fleetcheck_alerts_dropped_total",
-       "Alert events lost to a full queue or batch, or to stop.", a.dropped},
+      {"fleetcheck_alerts_dropped_total", "Alert events lost to a full queue or batch, or to stop.",
+       a.dropped},
       {"fleetcheck_alerts_suppressed_total",
        "Alert events not sent: silenced or under maintenance.", a.suppressed}};
   for (const auto& [name, help, value] : alerts) {
