@@ -30,6 +30,16 @@ serve::log_format parse_log_format(const std::string& text) {
   throw core::config_error(fmt::format("--log-format {}: use json or text", text));
 }
 
+/// serve's page as alerts link to it, from --listen: a wildcard address ("", 0.0.0.0, [::]) is
+/// no address a receiver can follow, so the machine's name stands in for it.
+std::string page_url(std::string host, unsigned short port) {
+  if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+    char name[256] = {};
+    host = ::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0' ? name : "localhost";
+  }
+  return fmt::format("http://{}:{}/", host, port);
+}
+
 }  // namespace
 
 void add_serve_flags(CLI::App& c, serve_options& o) {
@@ -88,10 +98,9 @@ int run_serve(const serve_options& o, std::ostream& err) {
     server = std::make_unique<serve::http_server>(
         api_context, o.listen,
         [&daemon, &l = *log](const serve::api_request& r) { return serve::answer(*daemon, l, r); });
-    options.generator_url =
-        !o.external_url.empty()
-            ? o.external_url
-            : fmt::format("http://{}:{}/", o.listen.substr(0, o.listen.rfind(':')), server->port());
+    options.generator_url = !o.external_url.empty()
+                                ? o.external_url
+                                : page_url(o.listen.substr(0, o.listen.rfind(':')), server->port());
     std::string note;
     store = serve::open_history_store(o.data_dir, note);
     options.store = store.get();
