@@ -117,8 +117,8 @@ int main(int argc, char** argv) {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     fleet.stop();
-    std::cerr << fmt::format("fleetcheck-mock: stopped after {} requests\n",
-                             fleet.requests_served());
+    std::cerr << fmt::format("fleetcheck-mock: stopped after {} requests on {} connections\n",
+                             fleet.requests_served(), fleet.connections_accepted());
   } catch (const std::exception& e) {
     std::cerr << "fleetcheck-mock: " << e.what() << '\n';
     return 2;

@@ -60,6 +60,7 @@ asio::awaitable<core::probe_result> run_check(const core::target& t, probe::cont
     result.redirects = seen.redirects;
     result.cert_expires_at = seen.seen.cert_expires_at;
     result.tls_resumed = seen.seen.tls_resumed;
+    result.connection_reused = seen.seen.connection_reused;
     result.grpc = seen.seen.grpc;
     result.tls_version = std::move(seen.seen.tls_version);
     result.icmp = seen.seen.icmp;

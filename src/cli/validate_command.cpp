@@ -51,7 +51,8 @@ void add_protocol_json(json& out, const core::http_spec&, const core::check_sett
                  {"expect_status", s.http.expect_status.describe()},
                  {"max_body_bytes", s.http.max_body_bytes},
                  {"max_header_bytes", s.http.max_header_bytes},
-                 {"follow_redirects", s.http.follow_redirects}};
+                 {"follow_redirects", s.http.follow_redirects},
+                 {"reuse_connection", s.http.reuse_connection}};
 }
 void add_protocol_json(json& out, const core::tcp_spec&, const core::check_settings& s,
                        const auto& hide) {

@@ -19,9 +19,9 @@ constexpr std::string_view common_keys[] = {
     "name",         "url",      "group",  "timeout",           "conditions",
     "retries",      "interval", "jitter", "healthy_threshold", "unhealthy_threshold",
     "degraded_when"};
-constexpr std::string_view http_keys[] = {"method",     "headers",     "body", "expect_status",
-                                          "max_body",   "max_header",  "tls",  "follow_redirects",
-                                          "basic_auth", "bearer_token"};
+constexpr std::string_view http_keys[] = {
+    "method", "headers",          "body",       "expect_status", "max_body",        "max_header",
+    "tls",    "follow_redirects", "basic_auth", "bearer_token",  "reuse_connection"};
 constexpr std::string_view tcp_keys[] = {"send", "expect"};
 // gRPC: headers become request metadata (authorization, x-api-key...); tls as for https://.
 constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token"};
@@ -37,6 +37,7 @@ constexpr std::string_view settings_keys[] = {"timeout",
                                               "max_header",
                                               "tls",
                                               "follow_redirects",
+                                              "reuse_connection",
                                               "basic_auth",
                                               "bearer_token",
                                               "send",
@@ -277,6 +278,9 @@ void read_settings(const yaml_reader& r, const YAML::Node& map, std::string_view
   if (const auto n = map["tls"]) read_tls(r, n, context, into.tls);
   if (const auto n = map["follow_redirects"]) {
     http.follow_redirects = static_cast<int>(r.number(n, context, "follow_redirects", 0, 20));
+  }
+  if (const auto n = map["reuse_connection"]) {
+    http.reuse_connection = r.boolean(n, context, "reuse_connection");
   }
   if (const auto n = map["body"]) http.request.body = r.scalar(n, context, "body");
   if (const auto n = map["expect_status"]) http.expect_status = read_status_set(r, n, context);

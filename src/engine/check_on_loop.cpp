@@ -19,8 +19,9 @@ core::probe_result internal_error(const char* what) {
 net::asio::awaitable<core::probe_result> check_on_loop(loop& l, probe::tls_contexts& tls,
                                                        const core::target& target,
                                                        core::deadline bound,
-                                                       std::atomic<core::probe_phase>& phase) {
-  probe::context ctx{*l.dns, l.dns_queries, tls, l.sessions, bound, phase};
+                                                       std::atomic<core::probe_phase>& phase,
+                                                       probe::kept_connection* kept) {
+  probe::context ctx{*l.dns, l.dns_queries, tls, l.sessions, bound, phase, kept};
   try {
     co_return co_await check::run_check(target, ctx);
   } catch (const std::exception& e) {

@@ -31,6 +31,7 @@ struct mock_fleet::impl {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // acceptor i runs on context i % threads
   std::vector<std::thread> threads;
   std::atomic<std::uint64_t> served{0};
+  std::atomic<std::uint64_t> accepted{0};
   bool started = false;
   bool stopped = false;
 
@@ -44,6 +45,7 @@ struct mock_fleet::impl {
         co_await pause.async_wait(net::use_nothrow);
         continue;
       }
+      accepted.fetch_add(1, std::memory_order_relaxed);
       asio::co_spawn(
           acceptor.get_executor(),
           serve_session(std::move(socket),
@@ -167,6 +169,10 @@ const mock_options& mock_fleet::options() const {
 }
 std::uint64_t mock_fleet::requests_served() const {
   return impl_->served.load(std::memory_order_relaxed);
+}
+
+std::uint64_t mock_fleet::connections_accepted() const {
+  return impl_->accepted.load(std::memory_order_relaxed);
 }
 
 std::string mock_fleet::url(std::size_t service) const {

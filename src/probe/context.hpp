@@ -14,6 +14,7 @@ namespace fleetcheck::probe {
 
 class dns_cache;
 class dns_channels;
+class kept_connection;
 class tls_contexts;
 class tls_session_cache;
 
@@ -25,6 +26,9 @@ struct context {
   tls_session_cache& sessions;
   core::deadline deadline;                ///< every step is bounded by deadline.at
   std::atomic<core::probe_phase>& phase;  ///< published for a run cut short by its deadline
+  /// Where an http(s) check keeps its connection for the target's next check (serve's
+  /// reuse_connection); null: a fresh connection, closed after the check.
+  kept_connection* kept = nullptr;
 };
 
 /// One attempt's result as it is being built: the step it is in (published for a run cut

@@ -141,6 +141,10 @@ std::string result_json(const core::target& t, const core::probe_result& r) {
     key("tls_resumed");
     out += r.tls_resumed ? "true" : "false";
   }
+  if (r.connection_reused) {
+    key("connection_reused");
+    out += "true";
+  }
   if (r.grpc) {
     key("grpc_status_code");
     out += r.grpc->status_code ? std::to_string(*r.grpc->status_code) : "null";

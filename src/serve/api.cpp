@@ -346,6 +346,11 @@ api_response metrics(daemon& d) {
            static_cast<double>(m.api_checks.load()));
   w.sample("fleetcheck_api_checks_total", report::prometheus_writer::label("shared", "true"),
            static_cast<double>(m.api_checks_shared.load()));
+  w.family("fleetcheck_reused_connections_total", "counter",
+           "Scheduled checks whose request went over a connection kept from the target's last "
+           "round (reuse_connection).");
+  w.sample("fleetcheck_reused_connections_total", "",
+           static_cast<double>(m.reused_connections.load()));
   const auto a = d.alert_stats();
   const std::tuple<std::string_view, std::string_view, std::size_t> alerts[] = {
       {"fleetcheck_alerts_sent_total", "Alert messages a receiver accepted (2xx).", a.sent},

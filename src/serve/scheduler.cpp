@@ -20,6 +20,7 @@
 #include "engine/loop.hpp"
 #include "fleetcheck/serve/schedule.hpp"
 #include "net/asio_aliases.hpp"
+#include "probe/http/kept_connection.hpp"
 
 namespace fleetcheck::serve {
 
@@ -58,6 +59,12 @@ struct loop_queue {
   // Idle workers wait on it; it never expires: cancel_one() wakes exactly one of them.
   asio::steady_timer bell;
   std::mt19937_64 random;
+  // The connections kept between rounds (reuse_connection), by target / loops: a target always
+  // runs on this loop, so its slot needs no lock. Allocated on a target's first check, while
+  // `kept_budget` allows: each slot may hold a descriptor.
+  std::vector<std::unique_ptr<probe::kept_connection>> kept;
+  std::size_t kept_slots = 0;
+  std::size_t kept_budget = 0;
 
   void push(due_entry e) {
     heap.push_back(e);
@@ -122,7 +129,8 @@ struct scheduler::state {
       in_flight.fetch_add(1, std::memory_order_relaxed);
       auto result = co_await engine::check_on_loop(
           q.l, *tls, target,
-          core::deadline{started + target.settings.timeout, core::deadline_reason::timeout}, phase);
+          core::deadline{started + target.settings.timeout, core::deadline_reason::timeout}, phase,
+          kept_slot(q, target, e.target));
       in_flight.fetch_sub(1, std::memory_order_relaxed);
       const auto cancelled = co_await asio::this_coro::cancellation_state;
       if (stopping.load(std::memory_order_relaxed) ||
@@ -130,6 +138,8 @@ struct scheduler::state {
         co_return;  // a check cut short by shutdown or reload says nothing about the target
       }
       metrics->check_duration.observe(result.duration_seconds);
+      if (result.connection_reused)
+        metrics->reused_connections.fetch_add(1, std::memory_order_relaxed);
       fleet->record(e.target, std::move(result), health::wall_clock::now());
       const auto interval = interval_of(target);
       const double unit = std::uniform_real_distribution<double>(0, 1)(q.random);
@@ -137,6 +147,23 @@ struct scheduler::state {
           next_round(e.round, clock::now(), interval, target.settings.health.jitter, unit),
           e.target});
     }
+  }
+
+  /// The target's slot for a kept connection, or null when it connects afresh every round.
+  probe::kept_connection* kept_slot(loop_queue& q, const core::target& target, std::size_t index) {
+    if (!target.settings.http.reuse_connection ||
+        !std::holds_alternative<core::http_spec>(target.spec)) {
+      return nullptr;
+    }
+    auto& slot = q.kept[index / queues.size()];
+    if (!slot) {
+      // Out of descriptors to keep connections with: this target connects afresh every round,
+      // rather than kept connections starving the checks of sockets.
+      if (q.kept_slots == q.kept_budget) return nullptr;
+      slot = std::make_unique<probe::kept_connection>();
+      ++q.kept_slots;
+    }
+    return slot.get();
   }
 
   void spawn(asio::io_context& context, asio::awaitable<void> work,
@@ -176,10 +203,15 @@ scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_st
     const auto due = first_due(options.start, i, targets.size(), interval_of(targets[i]));
     q.heap.push_back(due_entry{round{due, due}, i});
   }
-  const std::size_t concurrency = std::max<std::size_t>(
-      loops, std::min({options.concurrency, targets.size(), socket_budget()}));
+  const std::size_t sockets = socket_budget();
+  const std::size_t concurrency =
+      std::max<std::size_t>(loops, std::min({options.concurrency, targets.size(), sockets}));
+  // Kept connections get the descriptors that checks in flight cannot use.
+  const std::size_t keepable = sockets > concurrency ? sockets - concurrency : 0;
   for (unsigned i = 0; i < loops; ++i) {
     auto& q = *s.queues[i];
+    q.kept.resize(targets.size() / loops + 1);
+    q.kept_budget = keepable / loops;
     std::make_heap(q.heap.begin(), q.heap.end(), std::greater<>{});
     auto& context = *q.l.context;
     s.spawn(context, s.dispatcher(q), state_);
@@ -201,6 +233,11 @@ void scheduler::stop(std::chrono::milliseconds grace) {
     asio::post(*q->l.context, [keep = state_, queue = q.get()] {
       queue->wake.cancel();
       queue->bell.cancel();
+      // Closes the idle kept connections (a check in flight still holds its slot's address; the
+      // slots themselves go with the state).
+      for (const auto& slot : queue->kept) {
+        if (slot) slot->close();
+      }
     });
   }
   for (std::size_t i = 0; i < s.signals.size(); ++i) {

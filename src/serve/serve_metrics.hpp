@@ -37,6 +37,7 @@ struct serve_metrics {
   histogram check_duration;  // every scheduled check, whatever its outcome
   std::atomic<std::uint64_t> reloads{0}, failed_reloads{0};
   std::atomic<std::uint64_t> api_checks{0}, api_checks_shared{0};
+  std::atomic<std::uint64_t> reused_connections{0};  // scheduled checks on a kept connection
 
   void count_check(core::outcome o) {
     checks_by_outcome[static_cast<std::size_t>(o)].fetch_add(1, std::memory_order_relaxed);

@@ -247,6 +247,43 @@ TEST_F(serve, reload_keeps_unchanged_targets_and_rejects_a_bad_config) {
   EXPECT_EQ(metric(text, "fleetcheck_reload_failures_total"), 1);
 }
 
+TEST_F(serve, reuse_connection_keeps_one_connection_per_target_until_a_reload) {
+  const auto path =
+      write_file("serve-reuse.yaml", fleet_config(fleet_, 3, "", "  reuse_connection: true\n"));
+  serve_process p({"-c", path});
+  ASSERT_TRUE(p.wait_ready()) << p.log();
+  const auto all_checked = [&](int rounds) {
+    return eventually([&] {
+      for (int i = 0; i < 3; ++i) {
+        if (get_json(p, "/api/v1/targets/svc-" + std::to_string(i))["checks"] < rounds) {
+          return false;
+        }
+      }
+      return true;
+    });
+  };
+  ASSERT_TRUE(all_checked(4)) << p.log();
+  EXPECT_EQ(fleet_.connections_accepted(), 3u);  // one per target, whatever the rounds
+  EXPECT_GE(fleet_.requests_served(), 12u);
+  EXPECT_EQ(get_json(p, "/api/v1/targets/svc-1")["last"]["connection_reused"], true);
+  EXPECT_GE(metric(http_get(p.port(), "/metrics").body, "fleetcheck_reused_connections_total"), 9);
+
+  // A reload closes the kept connections; the new configuration's rounds open their own.
+  EXPECT_EQ(test_support::http_request(p.port(), "POST", "/-/reload").status, 200);
+  const auto served = fleet_.requests_served();
+  ASSERT_TRUE(eventually([&] { return fleet_.requests_served() >= served + 9; })) << p.log();
+  EXPECT_EQ(fleet_.connections_accepted(), 6u);
+}
+
+TEST_F(serve, connections_are_fresh_every_round_by_default) {
+  serve_process p({"-c", config_});
+  ASSERT_TRUE(p.wait_ready()) << p.log();
+  ASSERT_TRUE(eventually([&] { return get_json(p, "/api/v1/targets/svc-0")["checks"] >= 3; }));
+  EXPECT_FALSE(get_json(p, "/api/v1/targets/svc-0")["last"].contains("connection_reused"));
+  EXPECT_GE(fleet_.connections_accepted(), 6u * 3u - 6u);  // rounds of 6 targets, 1 each
+  EXPECT_GE(fleet_.connections_accepted() + 6, fleet_.requests_served());
+}
+
 TEST_F(serve, two_shards_cover_every_target_exactly_once) {
   const auto path = write_file("serve-shards.yaml", fleet_config(fleet_, 6));
   serve_process first({"-c", path, "--shard", "0/2"});

@@ -24,6 +24,7 @@ struct observation {
   std::optional<std::string> wrong_answer;
   std::optional<std::int64_t> cert_expires_at;  ///< earliest notAfter of the chain, Unix seconds
   bool tls_resumed = false;
+  bool connection_reused = false;  ///< sent on a connection kept from an earlier check
   /// gRPC checks: grpc-status and serving status ([GRPC_STATUS]); unset for other protocols.
   std::optional<core::grpc_facts> grpc;
   std::string tls_version;  ///< the negotiated version, "TLS 1.3" (TLS checks that completed)

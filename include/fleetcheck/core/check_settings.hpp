@@ -41,6 +41,10 @@ struct http_settings {
   /// 64 KiB keeps a healthy nginx with large cookies or CSP headers readable at bounded memory.
   std::size_t max_header_bytes = 64 * 1024;
   int follow_redirects = 0;  ///< 3xx answers followed at most; 0 = a 3xx is the answer
+  /// `serve` keeps the connection to the target's URL open between rounds (HTTP/1.1 keep-alive)
+  /// and re-opens it when the server closed it meanwhile. Off by default: a fresh connection is
+  /// what a client of the service experiences. A one-shot `check` always connects afresh.
+  bool reuse_connection = false;
 };
 
 /// What a stream check (tcp://) sends once connected, and the text its reply must contain.

@@ -89,7 +89,10 @@ struct probe_result {
   int redirects = 0;  ///< 3xx answers followed
   /// Earliest notAfter in the served certificate chain, as Unix seconds (TLS checks only).
   std::optional<std::int64_t> cert_expires_at;
-  bool tls_resumed = false;        ///< the TLS session was resumed (no full handshake)
+  bool tls_resumed = false;  ///< the TLS session was resumed (no full handshake)
+  /// The request went over a connection kept from an earlier round (serve's reuse_connection):
+  /// no resolve, connect or TLS phase happened.
+  bool connection_reused = false;
   std::optional<grpc_facts> grpc;  ///< gRPC checks that started; unset for other protocols
   std::string tls_version;         ///< the negotiated TLS version, "TLS 1.3" (TLS checks)
   std::optional<icmp_echo> icmp;   ///< icmp:// checks only

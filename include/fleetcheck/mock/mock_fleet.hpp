@@ -143,6 +143,8 @@ class mock_fleet {
   const std::vector<fault>& faults() const;
   const mock_options& options() const;
   std::uint64_t requests_served() const;
+  /// Connections accepted over all services (with keep-alive, fewer than requests).
+  std::uint64_t connections_accepted() const;
 
   /// The fleet as a fleetcheck config (YAML), one target per service.
   std::string manifest() const;

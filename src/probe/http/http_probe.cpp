@@ -6,9 +6,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 #include "probe/classify.hpp"
 #include "probe/connect.hpp"
+#include "probe/http/kept_connection.hpp"
 #include "probe/http/request.hpp"
 #include "probe/http/response_reader.hpp"
 #include "probe/tls_client.hpp"
@@ -19,6 +21,44 @@ namespace fleetcheck::probe {
 namespace asio = net::asio;
 namespace beast = boost::beast;
 using net::clock;
+
+namespace {
+
+/// A fresh connection for `line` in `c`: resolve, connect and, for https://, the handshake.
+asio::awaitable<std::optional<check::transport_failure>> open_connection(
+    http_connection& c, const request_line& line, asio::ssl::context* tls_context,
+    const core::check_settings& s, context& ctx, attempt_recorder& record,
+    const failure_context& about) {
+  beast::tcp_stream tcp(co_await asio::this_coro::executor);
+  if (const auto ec =
+          co_await resolve_and_connect(tcp, line.at, ctx, record, !s.conditions.empty())) {
+    co_return classify(ec, record.current(), 0, about);
+  }
+  if (!line.tls) {
+    c.plain.emplace(std::move(tcp));
+    co_return std::nullopt;
+  }
+  c.sink =
+      std::make_unique<tls_session_cache::sink>(session_sink(ctx, line.at, s.tls, tls_context));
+  c.secure.emplace(std::move(tcp), *tls_context);
+  co_return co_await tls_handshake(*c.secure, *c.sink, line.at, s.tls, ctx, record, about);
+}
+
+/// A kept connection that failed before any byte of the response came back was closed by the
+/// server while it sat idle (its keep-alive timeout raced our request), or the peek before
+/// reusing it could not tell: that says nothing about the service.
+bool went_stale(const check::transport_failure& f) {
+  return f.bytes_received == 0 && f.kind != core::failure::timeout;
+}
+
+/// Whether `c` may carry the target's next check: an HTTP/1.1 response that keeps the connection
+/// open and whose framing (not a close) ended it, with nothing read or decrypted past it.
+bool reusable(const response_parser& parser, std::size_t unread, http_connection& c) {
+  return parser.get().version() == 11 && parser.keep_alive() && unread == 0 &&
+         (!c.secure || SSL_pending(c.secure->native_handle()) == 0);
+}
+
+}  // namespace
 
 asio::awaitable<check::attempt_result> attempt(const core::target& t, const core::http_spec& spec,
                                                context& ctx) {
@@ -37,29 +77,46 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
         co_return record.fail(core::failure::tls_handshake, "TLS: " + tls_context.error());
       }
     }
-    beast::tcp_stream tcp(co_await asio::this_coro::executor);
-    if (const auto ec =
-            co_await resolve_and_connect(tcp, line.at, ctx, record, !s.conditions.empty())) {
-      co_return record.fail(classify(ec, record.current(), 0, about));
-    }
-    const auto request = make_request(s, line);
+    // Only the connection to the target's own URL is kept, never a redirect's.
+    kept_connection* kept = record.result.redirects == 0 ? ctx.kept : nullptr;
+    const auto request = make_request(s, line, kept != nullptr);
     std::optional<response_parser> parser(std::in_place);
     configure(*parser, s, line.method);
+    std::size_t unread = 0;
     std::optional<check::transport_failure> failed;
-    if (line.tls) {
-      // Declared before the stream: OpenSSL may call back into it until the stream is gone.
-      auto sink = session_sink(ctx, line.at, s.tls, *tls_context);
-      tls_stream stream(std::move(tcp), **tls_context);
-      if (auto handshake_failed =
-              co_await tls_handshake(stream, sink, line.at, s.tls, ctx, record, about)) {
-        co_return record.fail(std::move(*handshake_failed));
+    const auto exchange_on = [&](http_connection& c) {
+      return c.secure ? exchange<true>(*c.secure, request, parser, s, record, ctx.deadline.at,
+                                       about, &unread)
+                      : exchange<false>(*c.plain, request, parser, s, record, ctx.deadline.at,
+                                        about, &unread);
+    };
+    http_connection c;
+    if (kept != nullptr) {
+      if (auto taken = kept->take(seen)) {
+        c = std::move(*taken);
+        c.tcp().expires_at(ctx.deadline.at);
+        failed = co_await exchange_on(c);
+        if (failed && went_stale(*failed) && clock::now() < ctx.deadline.at) {
+          // Once more on a fresh connection, within the same timeout, as Go's Transport and
+          // Envoy retry a request on an idle-closed connection. The stale try is no phase of
+          // this check.
+          c = http_connection{};
+          failed.reset();
+          seen.connection_reused = false;
+          parser.emplace();
+          configure(*parser, s, line.method);
+          record.enter(core::probe_phase::resolve);
+          record.result.phases = {};
+        }
       }
-      failed = co_await exchange<true>(stream, request, parser, s, record, ctx.deadline.at, about);
-    } else {
-      failed = co_await exchange<false>(tcp, request, parser, s, record, ctx.deadline.at, about);
+    }
+    if (!c.is_open()) {
+      failed = co_await open_connection(c, line, *tls_context, s, ctx, record, about);
+      if (!failed) failed = co_await exchange_on(c);
     }
     if (failed) co_return record.fail(std::move(*failed));
     record.enter(core::probe_phase::done);
+    if (kept != nullptr && reusable(*parser, unread, c)) kept->park(std::move(c), seen);
 
     auto& response = parser->get();
     observe_status(response, seen);

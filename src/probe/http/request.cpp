@@ -14,7 +14,7 @@ request_line request_line_of(const core::http_spec& spec, const core::check_sett
 }
 
 http::request<http::string_body> make_request(const core::check_settings& settings,
-                                              const request_line& line) {
+                                              const request_line& line, bool keep_alive) {
   http::request<http::string_body> req;
   const auto verb = http::string_to_verb(line.method);
   if (verb == http::verb::unknown) {
@@ -31,8 +31,9 @@ http::request<http::string_body> make_request(const core::check_settings& settin
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "fleetcheck/0.1");
   req.set(http::field::accept, "*/*");
-  // One check, one connection: closing tells the server not to keep state for us.
-  req.set(http::field::connection, "close");
+  // One check, one connection: closing tells the server not to keep state for us. A kept
+  // connection says nothing: keep-alive is HTTP/1.1's default.
+  if (!keep_alive) req.set(http::field::connection, "close");
   for (const auto& [name, value] : settings.http.request.headers) req.set(name, value);
   if (!line.body.empty() || req.method() == http::verb::post || req.method() == http::verb::put) {
     req.body() = line.body;

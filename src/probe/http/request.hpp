@@ -27,9 +27,10 @@ struct request_line {
 };
 request_line request_line_of(const core::http_spec& spec, const core::check_settings& settings);
 
-/// The request for `line` with the settings' headers: HTTP/1.1, `Connection: close`.
+/// The request for `line` with the settings' headers: HTTP/1.1, `Connection: close` unless
+/// `keep_alive` (the connection is to be kept for the next check).
 http::request<http::string_body> make_request(const core::check_settings& settings,
-                                              const request_line& line);
+                                              const request_line& line, bool keep_alive = false);
 
 /// Whether `status` is a redirect that carries a Location to follow.
 bool is_redirect(int status);

@@ -55,7 +55,8 @@ inline void configure(response_parser& parser, const core::check_settings& s,
 }
 
 /// Writes the request and reads the final response on an established stream; `is_tls` says
-/// whether a close without close_notify may end a close-delimited body.
+/// whether a close without close_notify may end a close-delimited body. `unread`, when given,
+/// receives the count of bytes read past the final response (a connection with any is not kept).
 /// The first read is separate so that the server's think time and the transfer can be told
 /// apart. Reads are bounded by the deadline (the stream's expiry, and a check of the clock
 /// between reads so that a fast endless stream cannot outrun it) and by the buffer's size.
@@ -63,7 +64,7 @@ template <bool is_tls, class Stream>
 net::asio::awaitable<std::optional<check::transport_failure>> exchange(
     Stream& stream, const http::request<http::string_body>& request,
     std::optional<response_parser>& parser, const core::check_settings& s, attempt_recorder& record,
-    net::clock::time_point deadline, const failure_context& about) {
+    net::clock::time_point deadline, const failure_context& about, std::size_t* unread = nullptr) {
   namespace asio = net::asio;
   namespace beast = boost::beast;
   const std::string_view method = request.method_string();
@@ -117,7 +118,10 @@ net::asio::awaitable<std::optional<check::transport_failure>> exchange(
     // 1xx interim responses (100 Continue, 103 Early Hints) come before the final one
     // (RFC 9110 §15.2): skip them and read on from what is already buffered.
     const auto status = parser->get().result_int();
-    if (status < 100 || status >= 200 || status == 101) co_return std::nullopt;
+    if (status < 100 || status >= 200 || status == 101) {
+      if (unread != nullptr) *unread = buffer.size();
+      co_return std::nullopt;
+    }
     parser.emplace();
     configure(*parser, s, method);
   }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -138,6 +139,24 @@ TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
   EXPECT_THAT(error_of("targets:\n  - url: http://db/\n    expect: x\n"),
               HasSubstr("'expect' does not apply to http:// and https:// targets"));
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db\n"), HasSubstr("needs a port"));
+}
+
+TEST(fleet_config, reuse_connection_is_an_http_key_off_by_default) {
+  const auto c = parse(
+      "defaults:\n  reuse_connection: true\ntargets:\n  - url: http://a/\n  - url: https://b/\n"
+      "    reuse_connection: false\n  - url: tcp://db:5432\n  - url: http://c/\n");
+  EXPECT_TRUE(c.targets[0].settings.http.reuse_connection);
+  EXPECT_FALSE(c.targets[1].settings.http.reuse_connection);
+  EXPECT_FALSE(parse("targets:\n  - url: http://a/\n").targets[0].settings.http.reuse_connection);
+  EXPECT_THAT(error_of("targets:\n  - url: http://a/\n    reuse_connection: maybe\n"),
+              HasSubstr("fleet.yaml:3: targets[0]"));
+  for (const auto* url : {"tcp://db:5432", "tls://db:636", "grpc://db:50051"}) {
+    EXPECT_THAT(error_of(fmt::format("targets:\n  - url: {}\n    reuse_connection: true\n", url)),
+                HasSubstr("fleet.yaml:3: targets[0]: 'reuse_connection' does not apply to"))
+        << url;
+  }
+  EXPECT_THAT(error_of("targets:\n  - url: tcp://db:5432\n    reuse_connection: true\n"),
+              HasSubstr("a tcp:// check opens a fresh one every round"));
 }
 
 TEST(fleet_config, grpc_targets_name_their_service_and_take_metadata_and_tls) {

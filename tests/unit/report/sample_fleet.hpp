@@ -36,8 +36,8 @@ struct sample_fleet {
 };
 
 /// A fleet whose results, between them, fill every optional field of every format: a group,
-/// redirects, a certificate, TLS resumption, retries, failed conditions, a failed phase, each
-/// outcome, and one check that never started.
+/// redirects, a certificate, TLS resumption, a reused connection, retries, failed conditions, a
+/// failed phase, each outcome, and one check that never started.
 inline sample_fleet every_field() {
   sample_fleet s;
   // 2025-03-14T09:26:53.589Z: a fixed start, so that outputs can be compared.
@@ -52,6 +52,7 @@ inline sample_fleet every_field() {
   s.targets.back().group = "edge";
   auto& flaky = s.add("flaky", "http://127.0.0.1:9001/health", core::outcome::healthy, 200, 0.207);
   flaky.attempts = 3;
+  flaky.connection_reused = true;  // serve's reuse_connection: no resolve or connect phase
   auto& db = s.add("db", "http://127.0.0.1:9002/health", core::outcome::unhealthy, 503, 0.206,
                    "HTTP 503 Service Unavailable, expected 2xx");
   db.failure = core::failure::condition_failed;
