@@ -72,11 +72,13 @@ struct notifier::state {
       options.log = [](std::string_view line) { std::cerr << "fleetcheck: " << line << '\n'; };
     }
     if (!options.now) options.now = health::wall_clock::now;
+    if (!options.silences) options.silences = std::make_shared<alert::silences>();
+    silences = options.silences;
   }
 
   alerting_config config;
   notifier_options options;
-  alert::silences silences;
+  std::shared_ptr<alert::silences> silences = options.silences;  // set by the constructor
 
   std::mutex queue_mutex;
   std::deque<health::transition> queue;  // guarded by queue_mutex
@@ -129,7 +131,7 @@ void notifier::state::drain() {
 
 void notifier::state::route(const health::transition& t) {
   const auto wall_now = options.now();
-  const bool quiet = silences.is_silenced(t.target, t.group, wall_now) ||
+  const bool quiet = silences->is_silenced(t.target, t.group, wall_now) ||
                      in_maintenance(config.maintenance, t.target, t.group, wall_now);
   const auto now = clock::now();
   for (auto& c : channels) {
@@ -346,7 +348,7 @@ void notifier::on_transition(const health::transition& t) {
 }
 
 alert::silences& notifier::silences() {
-  return state_->silences;
+  return *state_->silences;
 }
 
 notifier::counters notifier::stats() const {

@@ -210,6 +210,7 @@ check_plan make_check_plan(const check_options& o) {
     if (file.deadline && !o.deadline) p.run.deadline = *file.deadline;
     if (file.concurrency) p.run.concurrency = *file.concurrency;
     p.notices = std::move(file.notices);
+    p.alerting = std::move(file.alerting);
   }
   const auto listed_from = p.targets.size();
   if (!o.targets_file.empty()) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetcheck/alert/alerting_config.hpp"
 #include "fleetcheck/cli/check_command.hpp"
 #include "fleetcheck/core/target.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
@@ -18,6 +19,8 @@ struct check_plan {
   report::format format = report::format::table;
   /// The config file's notes (config::fleet_config::notices), for stderr.
   std::vector<std::string> notices;
+  /// The config file's `alerting:` and `maintenance:`: serve's; `check` ignores them.
+  alert::alerting_config alerting;
 };
 
 /// Reads every target source the options name, with the precedence documented in

@@ -30,6 +30,16 @@ serve::log_format parse_log_format(const std::string& text) {
   throw core::config_error(fmt::format("--log-format {}: use json or text", text));
 }
 
+/// serve's page as alerts link to it, from --listen: a wildcard address ("", 0.0.0.0, [::]) is
+/// no address a receiver can follow, so the machine's name stands in for it.
+std::string page_url(std::string host, unsigned short port) {
+  if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+    char name[256] = {};
+    host = ::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0' ? name : "localhost";
+  }
+  return fmt::format("http://{}:{}/", host, port);
+}
+
 }  // namespace
 
 void add_serve_flags(CLI::App& c, serve_options& o) {
@@ -46,6 +56,8 @@ void add_serve_flags(CLI::App& c, serve_options& o) {
   single("--retention", o.retention, "History kept, by age (default 7d)");
   single("--shard", o.shard, "i/n: check only the targets whose name hashes to shard i of n");
   single("--log-format", o.log_format, "json (one object per line, the default) | text");
+  single("--external-url", o.external_url,
+         "serve's URL as alert receivers should link to it (default http://<--listen>/)");
   c.add_option("--threads", o.targets.threads, "Event-loop threads (0 = one per core)")
       ->expected(1)
       ->allow_extra_args(false);
@@ -76,7 +88,7 @@ int run_serve(const serve_options& o, std::ostream& err) {
     auto loader = [o] {
       auto plan = make_check_plan(o.targets);
       return serve::loaded_fleet{std::move(plan.targets), plan.run.concurrency,
-                                 std::move(plan.notices)};
+                                 std::move(plan.notices), std::move(plan.alerting)};
     };
     auto first = make_check_plan(o.targets);  // fails here, before anything starts
     options.threads =
@@ -86,6 +98,9 @@ int run_serve(const serve_options& o, std::ostream& err) {
     server = std::make_unique<serve::http_server>(
         api_context, o.listen,
         [&daemon, &l = *log](const serve::api_request& r) { return serve::answer(*daemon, l, r); });
+    options.generator_url = !o.external_url.empty()
+                                ? o.external_url
+                                : page_url(o.listen.substr(0, o.listen.rfind(':')), server->port());
     std::string note;
     store = serve::open_history_store(o.data_dir, note);
     options.store = store.get();

@@ -122,6 +122,14 @@ void render_table(std::ostream& out, const check_plan& p) {
   }
   out << fmt::format("\n{} targets valid; deadline {}, concurrency {}\n", p.targets.size(),
                      core::format_duration(p.run.deadline), p.run.concurrency);
+  // serve's alert channels, by their display URL: the tokens in a webhook's path stay hidden.
+  for (const auto& c : p.alerting.channels) {
+    out << fmt::format("alert channel {} ({}) -> {}  {}\n", report::printable(c.name),
+                       alert::to_string(c.format), report::printable(c.display_url), c.origin);
+  }
+  if (!p.alerting.maintenance.empty()) {
+    out << fmt::format("{} maintenance windows\n", p.alerting.maintenance.size());
+  }
 }
 
 }  // namespace
@@ -140,6 +148,14 @@ int run_validate(const check_options& options, std::ostream& out, std::ostream& 
                {"concurrency", p.run.concurrency},
                {"targets", json::array()}};
       for (const auto& t : p.targets) doc["targets"].push_back(target_json(t));
+      doc["alerting"] = json::array();
+      for (const auto& c : p.alerting.channels) {
+        doc["alerting"].push_back({{"name", c.name},
+                                   {"type", alert::to_string(c.format)},
+                                   {"url", c.display_url},
+                                   {"from", c.origin}});
+      }
+      doc["maintenance_windows"] = p.alerting.maintenance.size();
       out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     } else {
       render_table(out, p);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "alert/alerting_reader.hpp"
 #include "config/gatus_config.hpp"
 #include "config/settings_keys.hpp"
 #include "config/yaml_reader.hpp"
@@ -22,7 +23,13 @@ namespace {
 
 using core::config_error;
 
-constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults", "targets"};
+// `alerting:` and `maintenance:` are serve's (alert::read_alerting); `check` reads and ignores
+// them.
+constexpr std::string_view top_keys[] = {"deadline", "concurrency", "defaults",
+                                         "targets",  "alerting",    "maintenance"};
+static_assert(std::size(alert::alerting_top_keys) == 2 &&
+              alert::alerting_top_keys[0] == "alerting" &&
+              alert::alerting_top_keys[1] == "maintenance");
 
 core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size_t index,
                          const core::check_settings& inherited) {
@@ -100,6 +107,7 @@ fleet_config read_fleet(const yaml_reader& r, const YAML::Node& root,
     config.targets.push_back(read_target(r, node, index++, inherited));
   }
   check_unique_names(config.targets);
+  config.alerting = alert::read_alerting(r, root);
   return config;
 }
 

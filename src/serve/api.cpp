@@ -4,10 +4,12 @@
 #include <array>
 #include <charconv>
 #include <sstream>
+#include <tuple>
 
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
+#include "fleetcheck/alert/silences.hpp"
 #include "fleetcheck/config/target_url.hpp"
 #include "fleetcheck/core/config_error.hpp"
 #include "fleetcheck/report/prometheus.hpp"
@@ -79,7 +81,7 @@ std::string counts_json(const state_counts& c) {
       c.healthy, c.degraded, c.unhealthy, c.unknown);
 }
 
-std::string target_json(const core::target& t, const target_status& s) {
+std::string target_json(const core::target& t, const target_status& s, const alert_hold& hold) {
   std::string out = "{\"name\":" + json_quoted(t.name) + ",\"group\":" + json_quoted(t.group) +
                     ",\"url\":" + json_quoted(t.url) +
                     ",\"state\":" + json_quoted(health::to_string(s.state));
@@ -87,6 +89,10 @@ std::string target_json(const core::target& t, const target_status& s) {
   out += fmt::format(",\"interval_seconds\":{}", core::to_seconds(interval_of(t)));
   out += fmt::format(",\"checks\":{}", s.checks);
   if (!s.degraded_by.empty()) out += ",\"degraded_by\":" + json_quoted(s.degraded_by);
+  // Alerts held back: shown so that nobody wonders why an unhealthy target paged no one.
+  out += fmt::format(",\"silenced\":{},\"maintenance\":{}", !hold.silenced_by.empty(),
+                     hold.maintenance);
+  if (!hold.silenced_by.empty()) out += ",\"silenced_by\":" + json_quoted(hold.silenced_by);
   if (s.last) {
     out += ",\"last_check_at\":" + json_quoted(iso(s.last_at));
     out += ",\"last\":" + report::result_json(t, *s.last);
@@ -127,7 +133,7 @@ api_response targets_list(daemon& d, const query& q) {
       if (next == targets.size()) next = i;
       continue;
     }
-    rows += (shown == 0 ? "\n" : ",\n") + target_json(t, s);
+    rows += (shown == 0 ? "\n" : ",\n") + target_json(t, s, d.held(t));
     ++shown;
   }
   summary = g->fleet->counts();
@@ -145,7 +151,7 @@ api_response one_target(daemon& d, const std::string& name, bool history, const 
   if (!index) return json_error(404, fmt::format("no target named '{}'", name));
   const auto& t = g->fleet->targets()[*index];
   if (!history) {
-    return {200, "application/json", target_json(t, g->fleet->status(*index)) + "\n"};
+    return {200, "application/json", target_json(t, g->fleet->status(*index), d.held(t)) + "\n"};
   }
   auto* store = d.store();
   if (store == nullptr) return json_error(404, "no history is kept (--data-dir '')");
@@ -231,6 +237,27 @@ api_response probe(daemon& d, const query& q, const std::string& scrape_timeout)
   const core::probe_result* only = &result.results.front();
   report::write_probe_families(writer, std::span(&no_labels, 1), std::span(&only, 1));
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
+}
+
+// POST /api/v1/silences, GET /api/v1/silences, DELETE /api/v1/silences/{id} (docs/serve.md).
+api_response silences(daemon& d, const api_request& request, std::string_view id) {
+  const auto now = health::wall_clock::now();
+  auto& all = d.silences();
+  if (!id.empty()) {
+    if (request.method != "DELETE") return text(405, "method not allowed\n");
+    if (!all.expire(id, now)) return json_error(404, fmt::format("no live silence '{}'", id));
+    return {200, "application/json", "{\"expired\":" + json_quoted(id) + "}\n"};
+  }
+  if (request.method == "GET" || request.method == "HEAD") {
+    const auto list = all.list(now);
+    return {200, "application/json", alert::to_json(list, now) + "\n"};
+  }
+  if (request.method != "POST") return text(405, "method not allowed\n");
+  auto wanted = alert::silence_from_json(request.body, now);
+  if (!wanted) return json_error(400, wanted.error());
+  auto added = all.add(std::move(*wanted), now);
+  if (!added) return json_error(400, added.error());
+  return {201, "application/json", alert::to_json(*added, now) + "\n"};
 }
 
 /// `state="..."`, built once: it is on one series per target.
@@ -324,6 +351,20 @@ api_response metrics(daemon& d) {
            "round (reuse_connection).");
   w.sample("fleetcheck_reused_connections_total", "",
            static_cast<double>(m.reused_connections.load()));
+  const auto a = d.alert_stats();
+  const std::tuple<std::string_view, std::string_view, std::size_t> alerts[] = {
+      {"fleetcheck_alerts_sent_total", "Alert messages a receiver accepted (2xx).", a.sent},
+      {"fleetcheck_alerts_failed_total",
+       "Alert messages given up: retries exhausted, refused, or aborted at stop.", a.failed},
+      {"fleetcheck_alerts_retried_total", "Repeated alert POSTs.", a.retried},
+      {"fleetcheck_alerts_dropped_total", "Alert events lost to a full queue or batch, or to stop.",
+       a.dropped},
+      {"fleetcheck_alerts_suppressed_total",
+       "Alert events not sent: silenced or under maintenance.", a.suppressed}};
+  for (const auto& [name, help, value] : alerts) {
+    w.family(name, "counter", help);
+    w.sample(name, "", static_cast<double>(value));
+  }
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
 }
 
@@ -343,6 +384,12 @@ api_response route(daemon& d, logger& log, const api_request& request) {
     log.info("reload asked", {{"by", "POST /-/reload"}});
     const auto why = d.reload();
     return why.empty() ? text(200, "reloaded\n") : text(400, why + "\n");
+  }
+  constexpr std::string_view silences_path = "/api/v1/silences";
+  if (path == silences_path) return silences(d, request, {});
+  if (path.starts_with(silences_path) && path.size() > silences_path.size() + 1 &&
+      path[silences_path.size()] == '/') {
+    return silences(d, request, decoded(std::string_view(path).substr(silences_path.size() + 1)));
   }
   if (!get) return text(405, "method not allowed\n");
   if (path == "/healthz") return text(200, "ok\n");

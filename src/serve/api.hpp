@@ -13,6 +13,7 @@ struct api_request {
   std::string method;          ///< "GET", "POST", ...
   std::string target;          ///< origin form: path and query
   std::string scrape_timeout;  ///< X-Prometheus-Scrape-Timeout-Seconds, "" when absent
+  std::string body;            ///< at most 64 KiB (the server refuses more)
 };
 
 struct api_response {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetcheck/alert/maintenance.hpp"
 #include "fleetcheck/core/config_error.hpp"
 
 namespace fleetcheck::serve {
@@ -9,7 +10,11 @@ namespace fleetcheck::serve {
 daemon::daemon(fleet_loader load, daemon_options options, logger& log)
     : load_(std::move(load)), options_(options), log_(log), pool_(options.threads) {
   if (options_.store != nullptr) history_ = std::make_unique<history_writer>(*options_.store);
-  auto first = build(load_());  // its fleet_state writes to history_
+  auto loaded = load_();
+  auto windows =
+      std::make_shared<const std::vector<alert::maintenance_window>>(loaded.alerting.maintenance);
+  replace_notifier(make_notifier(std::move(loaded.alerting)), std::move(windows));
+  auto first = build(std::move(loaded));  // its fleet_state writes to history_
   if (options_.store != nullptr) {
     const auto stored = options_.store->restore();
     first->fleet->restore(stored);
@@ -32,7 +37,8 @@ std::shared_ptr<generation> daemon::build(loaded_fleet loaded) {
   auto g = std::make_shared<generation>();
   g->tls = std::make_unique<probe::tls_contexts>(loaded.targets);  // may throw config_error
   g->concurrency = loaded.concurrency;
-  g->fleet = std::make_unique<fleet_state>(std::move(loaded.targets), metrics_, history_.get());
+  g->fleet = std::make_unique<fleet_state>(std::move(loaded.targets), metrics_, history_.get(),
+                                           [this](const health::transition& t) { notify(t); });
   return g;
 }
 
@@ -49,8 +55,14 @@ bool daemon::ready() const {
 std::string daemon::reload() {
   std::lock_guard one_at_a_time(reload_mutex_);
   std::shared_ptr<generation> next;
+  std::shared_ptr<alert::notifier> alerts;
+  std::shared_ptr<const std::vector<alert::maintenance_window>> windows;
   try {
-    next = build(load_());
+    auto loaded = load_();
+    windows =
+        std::make_shared<const std::vector<alert::maintenance_window>>(loaded.alerting.maintenance);
+    alerts = make_notifier(std::move(loaded.alerting));  // a bad channel rejects the reload too
+    next = build(std::move(loaded));
   } catch (const core::config_error& e) {
     metrics_.failed_reloads.fetch_add(1, std::memory_order_relaxed);
     log_.error("reload rejected; the previous configuration keeps running", {{"error", e.what()}});
@@ -72,6 +84,9 @@ std::string daemon::reload() {
     std::lock_guard lock(mutex_);
     current_ = next;
   }
+  // After the new checks start: transitions between the two go to the old notifier, which
+  // sends them as it stops. The silences are shared, so the API's survive.
+  replace_notifier(std::move(alerts), std::move(windows));
   metrics_.reloads.fetch_add(1, std::memory_order_relaxed);
   log_.info("configuration reloaded", {{"targets", std::to_string(next->fleet->targets().size())}});
   return {};
@@ -129,6 +144,78 @@ std::shared_ptr<const group_check> daemon::check_now(const std::string& group,
   return done;
 }
 
+std::shared_ptr<alert::notifier> daemon::make_notifier(alert::alerting_config config) const {
+  alert::notifier_options o;
+  o.generator_url = options_.generator_url;
+  o.stop_grace = options_.alert_stop_grace;
+  o.silences = silences_;
+  o.log = [&log = log_](std::string_view line) { log.warn(std::string(line)); };
+  return std::make_shared<alert::notifier>(std::move(config), std::move(o));
+}
+
+void daemon::replace_notifier(
+    std::shared_ptr<alert::notifier> next,
+    std::shared_ptr<const std::vector<alert::maintenance_window>> windows) {
+  std::shared_ptr<alert::notifier> previous;
+  {
+    std::lock_guard lock(alert_mutex_);
+    if (alerts_stopped_) {
+      previous = std::move(next);  // stopping: the new one is stopped below, unused
+    } else {
+      previous = std::exchange(notifier_, std::move(next));
+      maintenance_ = std::move(windows);
+    }
+  }
+  if (previous == nullptr) return;
+  previous->stop();  // bounded by alert_stop_grace; off the loops (a reload's or stop's thread)
+  const auto s = previous->stats();
+  std::lock_guard lock(alert_mutex_);
+  retired_stats_.sent += s.sent;
+  retired_stats_.failed += s.failed;
+  retired_stats_.retried += s.retried;
+  retired_stats_.dropped += s.dropped;
+  retired_stats_.suppressed += s.suppressed;
+}
+
+void daemon::notify(const health::transition& t) {
+  // O(1): the notifier only queues. Under the lock, so that a reload never stops the notifier
+  // while a loop is handing it a transition.
+  std::lock_guard lock(alert_mutex_);
+  if (notifier_) notifier_->on_transition(t);
+}
+
+alert::notifier::counters daemon::alert_stats() const {
+  std::shared_ptr<alert::notifier> live;
+  alert::notifier::counters total;
+  {
+    std::lock_guard lock(alert_mutex_);
+    live = notifier_;
+    total = retired_stats_;
+  }
+  if (live) {
+    const auto s = live->stats();
+    total.sent += s.sent;
+    total.failed += s.failed;
+    total.retried += s.retried;
+    total.dropped += s.dropped;
+    total.suppressed += s.suppressed;
+  }
+  return total;
+}
+
+alert_hold daemon::held(const core::target& t) const {
+  const auto now = health::wall_clock::now();
+  alert_hold hold;
+  hold.silenced_by = silences_->silenced_by(t.name, t.group, now).value_or("");
+  std::shared_ptr<const std::vector<alert::maintenance_window>> windows;
+  {
+    std::lock_guard lock(alert_mutex_);
+    windows = maintenance_;
+  }
+  if (windows) hold.maintenance = alert::in_maintenance(*windows, t.name, t.group, now);
+  return hold;
+}
+
 void daemon::prune_loop() {
   // Hourly, and once at start: deleting a day's rows is a few seconds of disk at most, off the
   // loops and off the API's thread.
@@ -159,6 +246,14 @@ void daemon::stop() {
     last = current_;
   }
   if (last && last->checks) last->checks->stop(std::chrono::milliseconds(1000));
+  // After the checks: their last transitions are sent within alert_stop_grace.
+  std::shared_ptr<alert::notifier> alerts;
+  {
+    std::lock_guard lock(alert_mutex_);
+    alerts_stopped_ = true;
+    alerts = std::move(notifier_);
+  }
+  if (alerts) alerts->stop();
   if (history_) history_->flush();
 }
 

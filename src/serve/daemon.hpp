@@ -13,6 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "fleetcheck/alert/alerting_config.hpp"
+#include "fleetcheck/alert/notifier.hpp"
+#include "fleetcheck/alert/silences.hpp"
 #include "fleetcheck/engine/fleet_run.hpp"
 #include "fleetcheck/engine/loop_pool.hpp"
 #include "fleetcheck/probe/tls_contexts.hpp"
@@ -30,6 +33,8 @@ struct loaded_fleet {
   std::vector<core::target> targets;
   std::size_t concurrency = 10000;
   std::vector<std::string> notices;
+  /// `alerting:` and `maintenance:` (docs/alerts.md).
+  alert::alerting_config alerting;
 };
 using fleet_loader = std::function<loaded_fleet()>;
 
@@ -56,6 +61,17 @@ struct daemon_options {
   unsigned threads = 1;
   history_store* store = nullptr;  ///< null: no history
   std::chrono::seconds retention{7 * 24 * 3600};
+  /// serve's page, for the alerts' links (Alertmanager's generatorURL); may be empty.
+  std::string generator_url;
+  /// How long stop() lets pending alerts go out: within serve's 2 s to exit on SIGTERM, with
+  /// the checks' 1 s drain. A reload gives the notifier it replaces as long.
+  std::chrono::milliseconds alert_stop_grace{700};
+};
+
+/// Whether alerts for a target are held back now, for the API and the status page.
+struct alert_hold {
+  std::string silenced_by;  ///< the active silence's id, "" when none
+  bool maintenance = false;
 };
 
 class daemon {
@@ -86,11 +102,22 @@ class daemon {
   serve_metrics& metrics() { return metrics_; }
   engine::loop_pool& pool() { return pool_; }
   history_store* store() { return options_.store; }
+  /// The silences the API adds to; kept across reloads.
+  alert::silences& silences() { return *silences_; }
+  /// Alert counters since start, across the notifiers reloads replaced. Thread-safe.
+  alert::notifier::counters alert_stats() const;
+  /// Whether `t`'s alerts are silenced or under maintenance now. Thread-safe.
+  alert_hold held(const core::target& t) const;
   bool ready() const;
 
  private:
   std::shared_ptr<generation> build(loaded_fleet fleet);
   void prune_loop();
+  void notify(const health::transition& t);
+  std::shared_ptr<alert::notifier> make_notifier(alert::alerting_config config) const;
+  /// Puts `next` in force and stops the one it replaces (outside the lock).
+  void replace_notifier(std::shared_ptr<alert::notifier> next,
+                        std::shared_ptr<const std::vector<alert::maintenance_window>> windows);
 
   fleet_loader load_;
   daemon_options options_;
@@ -98,6 +125,13 @@ class daemon {
   serve_metrics metrics_;
   engine::loop_pool pool_;
   std::unique_ptr<history_writer> history_;
+
+  std::shared_ptr<alert::silences> silences_ = std::make_shared<alert::silences>();
+  mutable std::mutex alert_mutex_;  // guards the four below; held for O(1) work only
+  std::shared_ptr<alert::notifier> notifier_;
+  std::shared_ptr<const std::vector<alert::maintenance_window>> maintenance_;
+  alert::notifier::counters retired_stats_;  // of the notifiers reloads stopped
+  bool alerts_stopped_ = false;
 
   mutable std::mutex mutex_;  // guards current_
   std::shared_ptr<generation> current_;

@@ -43,8 +43,12 @@ std::string metric_labels_of(const core::target& t) {
 }  // namespace
 
 fleet_state::fleet_state(std::vector<core::target> targets, serve_metrics& metrics,
-                         history_writer* history)
-    : targets_(std::move(targets)), metrics_(metrics), history_(history), status_(targets_.size()) {
+                         history_writer* history, transition_sink on_transition)
+    : targets_(std::move(targets)),
+      metrics_(metrics),
+      history_(history),
+      on_transition_(std::move(on_transition)),
+      status_(targets_.size()) {
   trackers_.reserve(targets_.size());
   metric_labels_.reserve(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {
@@ -86,6 +90,7 @@ void fleet_state::record(std::size_t index, core::probe_result result,
     changed->group = t.group;
     metrics_.count_transition(changed->to);
     if (history_ != nullptr) history_->add(*changed);
+    if (on_transition_) on_transition_(*changed);
   }
   if (history_ != nullptr) history_->add(result_record{t.name, at, std::move(result)});
 }

@@ -4,6 +4,7 @@
 // the HTTP API (which reads snapshots); one mutex, held only to copy or update a few values.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,8 +60,12 @@ std::pair<health::verdict, std::string> judge_health(const core::target& t,
 
 class fleet_state {
  public:
-  /// `history` (may be null) receives every result and transition; it outlives this.
-  fleet_state(std::vector<core::target> targets, serve_metrics& metrics, history_writer* history);
+  /// Told every transition, outside the lock, on the loop that recorded it: must be quick.
+  using transition_sink = std::function<void(const health::transition&)>;
+  /// `history` (may be null) receives every result and transition; it outlives this. So does
+  /// `on_transition` (may be empty): the daemon's alert notifier.
+  fleet_state(std::vector<core::target> targets, serve_metrics& metrics, history_writer* history,
+              transition_sink on_transition = {});
 
   std::span<const core::target> targets() const { return targets_; }
   /// Each target's Prometheus labels (`target`, and `group` when it has one), built once:
@@ -87,6 +92,7 @@ class fleet_state {
   std::unordered_map<std::string_view, std::size_t> by_name_;
   serve_metrics& metrics_;
   history_writer* history_;
+  transition_sink on_transition_;
   mutable std::mutex mutex_;
   std::vector<health::tracker> trackers_;
   std::vector<target_status> status_;

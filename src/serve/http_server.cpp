@@ -119,6 +119,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
       request.scrape_timeout = std::string(req["X-Prometheus-Scrape-Timeout-Seconds"]);
+      request.body = req.body();
       const bool head = req.method() == http::verb::head;
       const bool keep_alive = req.keep_alive();
       const auto version = req.version();

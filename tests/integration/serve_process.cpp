@@ -20,8 +20,8 @@
 namespace fleetcheck::test_support {
 
 http_answer http_request(unsigned short port, const std::string& method, const std::string& target,
-                         const std::vector<std::string>& headers,
-                         std::chrono::milliseconds timeout) {
+                         const std::vector<std::string>& headers, std::chrono::milliseconds timeout,
+                         const std::string& body) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   http_answer answer;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -35,7 +35,8 @@ http_answer http_request(unsigned short port, const std::string& method, const s
   }
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   for (const auto& h : headers) request += h + "\r\n";
-  request += "Connection: close\r\nContent-Length: 0\r\n\r\n";
+  request += "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  request += body;
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) {
     ::close(fd);
     return answer;

@@ -15,10 +15,11 @@ struct http_answer {
   std::string body;
 };
 
-/// One request to 127.0.0.1:`port` (Connection: close), bounded by `timeout`.
+/// One request to 127.0.0.1:`port` (Connection: close) with `body`, bounded by `timeout`.
 http_answer http_request(unsigned short port, const std::string& method, const std::string& target,
                          const std::vector<std::string>& headers = {},
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                         const std::string& body = "");
 inline http_answer http_get(unsigned short port, const std::string& target) {
   return http_request(port, "GET", target);
 }

@@ -29,6 +29,9 @@ struct notifier_options {
   std::function<void(std::string_view)> log;
   /// The wall clock silences and maintenance windows are judged by (a fake one in tests).
   std::function<health::wall_clock::time_point()> now = health::wall_clock::now;
+  /// The silences to consult; null: a set of its own. Shared so that serve's silences outlive
+  /// the notifier a reload replaces.
+  std::shared_ptr<alert::silences> silences;
 };
 
 /// Owns a thread running one event loop. For every transition it works out, per channel, what

@@ -15,6 +15,7 @@ struct serve_options {
   std::string retention = "7d";
   std::string shard;  ///< "i/n"; "" = every target
   std::string log_format = "json";
+  std::string external_url;  ///< the page's URL in alerts; "" = http://<--listen>/
 };
 
 /// Runs `fleetcheck serve` until SIGTERM/SIGINT (exit 0) ; a bad flag or config is one line on

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fleetcheck/alert/alerting_config.hpp"
 #include "fleetcheck/core/expected.hpp"
 #include "fleetcheck/core/target.hpp"
 
@@ -28,6 +29,8 @@ struct fleet_config {
   /// ("gatus.yaml: ignored (...): alerting, ui"): the CLI prints each as a note on stderr, so
   /// that nothing in a file is dropped without a word.
   std::vector<std::string> notices;
+  /// `alerting:` and `maintenance:` (docs/alerts.md): serve's alerts; `check` ignores them.
+  alert::alerting_config alerting;
 };
 
 /// Reads a YAML fleet file: fleetcheck's own (`targets:`), or a Gatus configuration

@@ -79,7 +79,12 @@ const std::string_view page_js = R"js(
     var name = el("td", "name"), a = el("a", null, t.name);
     a.setAttribute("href", "/targets/" + encodeURIComponent(t.name));
     name.appendChild(a); name.appendChild(el("small", null, t.group)); tr.appendChild(name);
-    var st = el("td"); st.appendChild(badge(t.state)); tr.appendChild(st);
+    var st = el("td"); st.appendChild(badge(t.state));
+    if (t.silenced || t.maintenance) {
+      st.appendChild(document.createTextNode(" "));
+      st.appendChild(el("small", "held", t.silenced ? "silenced" : "maintenance"));
+    }
+    tr.appendChild(st);
     tr.appendChild(el("td", "up", pct(t.uptime_24h)));
     tr.appendChild(el("td", "up", pct(t.uptime_7d)));
     var sp = el("td", "spark"), svg = spark(t.latency_ms); if (svg) sp.appendChild(svg);

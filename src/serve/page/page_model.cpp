@@ -111,6 +111,7 @@ page_view build_page(daemon& d, page_query query) {
     row r;
     r.target = &targets[matching[k]];
     r.status = std::move(all[matching[k]]);
+    r.alerts = d.held(*r.target);
     if (store != nullptr) read_history(*store, r, now);
     view.rows.push_back(std::move(r));
   }

@@ -28,6 +28,7 @@ struct row {
   target_status status;
   std::optional<double> uptime_24h, uptime_7d;  ///< from the history's transitions
   std::vector<double> latency_ms;               ///< recent checks, oldest first (sparkline)
+  alert_hold alerts;                            ///< silenced or under maintenance now
 };
 
 struct group_summary {

@@ -46,6 +46,12 @@ std::string last_error(const target_status& s) {
   return s.last->error;
 }
 
+std::string alerts_held_html(const alert_hold& hold) {
+  if (!hold.silenced_by.empty()) return " <small class=\"held\">silenced</small>";
+  if (hold.maintenance) return " <small class=\"held\">maintenance</small>";
+  return {};
+}
+
 void target_row(std::string& out, const row& r) {
   const auto& t = *r.target;
   const auto state = health::to_string(r.status.state);
@@ -54,12 +60,12 @@ void target_row(std::string& out, const row& r) {
                          : report::iso8601_utc_ms(r.status.since);
   out += fmt::format(
       "<tr class=\"st-{0}\"><td class=\"name\"><a href=\"/targets/{1}\">{2}</a>"
-      "<small>{3}</small></td><td><span class=\"badge st-{0}\">{0}</span></td>"
+      "<small>{3}</small></td><td><span class=\"badge st-{0}\">{0}</span>{9}</td>"
       "<td class=\"up\">{4}</td><td class=\"up\">{5}</td><td class=\"spark\">{6}</td>"
       "<td class=\"error\">{7}</td><td class=\"since\"><time>{8}</time></td></tr>\n",
       state, html_escape(url_encode(t.name)), html_escape(t.name), html_escape(t.group),
       percent(r.uptime_24h), percent(r.uptime_7d), sparkline_svg(r.latency_ms, 90, 20),
-      html_escape(last_error(r.status)), since);
+      html_escape(last_error(r.status)), since, alerts_held_html(r.alerts));
 }
 
 }  // namespace fleetcheck::serve::page

@@ -18,6 +18,8 @@ std::string sparkline_svg(std::span<const double> ms, int width, int height);
 void counts_line(std::string& out, const state_counts& c);
 /// One row of the targets table.
 void target_row(std::string& out, const row& r);
+/// " <small class=held>silenced</small>" (or maintenance) after a state badge, "" when alerting.
+std::string alerts_held_html(const alert_hold& hold);
 /// The error of the last check, or "" when it passed.
 std::string last_error(const target_status& s);
 

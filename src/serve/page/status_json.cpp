@@ -57,6 +57,8 @@ std::string status_json(const page_view& v) {
       str(out, report::iso8601_utc_ms(r.status.since));
     out += ",\"error\":";
     str(out, last_error(r.status));
+    out += fmt::format(",\"silenced\":{},\"maintenance\":{}", !r.alerts.silenced_by.empty(),
+                       r.alerts.maintenance);
     out += ",\"uptime_24h\":";
     share(out, r.uptime_24h);
     out += ",\"uptime_7d\":";

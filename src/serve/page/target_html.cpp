@@ -85,7 +85,13 @@ std::string target_html(daemon& d, const generation& g, std::size_t index) {
   const auto fact = [&](std::string_view name, const std::string& html) {
     out += fmt::format("<dt>{}</dt><dd>{}</dd>", name, html);
   };
-  fact("State", fmt::format("<span class=\"badge st-{0}\">{0}</span>", state));
+  fact("State",
+       fmt::format("<span class=\"badge st-{0}\">{0}</span>", state) + alerts_held_html(d.held(t)));
+  if (const auto hold = d.held(t); !hold.silenced_by.empty()) {
+    fact("Alerts", "silenced by " + html_escape(hold.silenced_by));
+  } else if (hold.maintenance) {
+    fact("Alerts", "held: maintenance window");
+  }
   if (s.state != health::state::unknown) fact("Since", report::iso8601_utc_ms(s.since));
   fact("Group", html_escape(t.group));
   fact("URL", html_escape(t.url));

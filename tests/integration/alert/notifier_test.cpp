@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetcheck/alert/message.hpp"
+#include "webhook_receiver.hpp"
 
 namespace fleetcheck::alert {
 namespace {
@@ -34,83 +35,7 @@ namespace http = boost::beast::http;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 using health::state;
-
-/// An HTTP server on 127.0.0.1 that records every request and answers with the next status of a
-/// script (the last one repeats), or never answers when `hang`.
-class webhook_receiver {
- public:
-  struct request {
-    std::string target;
-    std::string content_type;
-    std::string authorization;
-    std::string body;
-  };
-
-  explicit webhook_receiver(std::vector<int> statuses, bool hang = false)
-      : statuses_(std::move(statuses)), hang_(hang) {
-    acceptor_.emplace(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    port_ = acceptor_->local_endpoint().port();
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~webhook_receiver() {
-    ioc_.stop();
-    thread_.join();
-    acceptor_.reset();
-  }
-
-  std::string url(std::string_view path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
-  std::vector<request> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  /// Waits (at most 20 s) until `n` requests arrived.
-  bool wait_for(std::size_t n) const {
-    std::unique_lock lock(mutex_);
-    return arrived_.wait_for(lock, 20s, [&] { return requests_.size() >= n; });
-  }
-
- private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto socket = co_await acceptor_->async_accept(asio::use_awaitable);
-      asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
-    }
-  }
-  asio::awaitable<void> serve(tcp::socket socket) {
-    boost::beast::flat_buffer buffer;
-    http::request<http::string_body> req;
-    co_await http::async_read(socket, buffer, req, asio::use_awaitable);
-    int status = 0;
-    {
-      std::lock_guard lock(mutex_);
-      requests_.push_back({std::string(req.target()), std::string(req[http::field::content_type]),
-                           std::string(req[http::field::authorization]), req.body()});
-      status = statuses_[std::min(requests_.size() - 1, statuses_.size() - 1)];
-    }
-    arrived_.notify_all();
-    if (hang_) {
-      asio::steady_timer forever(ioc_, 1h);
-      co_await forever.async_wait(asio::use_awaitable);
-    }
-    http::response<http::string_body> res{static_cast<http::status>(status), 11};
-    res.body() = "ok";
-    res.prepare_payload();
-    co_await http::async_write(socket, res, asio::use_awaitable);
-  }
-
-  std::vector<int> statuses_;
-  bool hang_;
-  asio::io_context ioc_;
-  std::optional<tcp::acceptor> acceptor_;
-  std::uint16_t port_ = 0;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  mutable std::condition_variable arrived_;
-  std::vector<request> requests_;
-};
+using test_support::webhook_receiver;
 
 alert_channel channel(std::string name, alert_format format, const std::string& url) {
   alert_channel c;

@@ -363,3 +363,38 @@ TEST(fleet_config, a_directory_is_a_config_error) {
     EXPECT_THAT(e.what(), HasSubstr("/tmp: is a directory"));
   }
 }
+
+TEST(fleet_config, reads_alerting_and_maintenance_with_the_fleet) {
+  const auto c = parse(R"(
+targets:
+  - name: api
+    url: http://127.0.0.1:9000/
+alerting:
+  - name: oncall
+    type: alertmanager
+    url: http://127.0.0.1:9093/api/v2/alerts
+maintenance:
+  start: "23:00"
+  duration: 1h
+)");
+  ASSERT_EQ(c.targets.size(), 1u);
+  ASSERT_EQ(c.alerting.channels.size(), 1u);
+  EXPECT_EQ(c.alerting.channels[0].name, "oncall");
+  EXPECT_EQ(c.alerting.channels[0].origin, "fleet.yaml:6");
+  EXPECT_EQ(c.alerting.maintenance.size(), 1u);
+  EXPECT_TRUE(parse("targets:\n  - url: http://127.0.0.1:9000/\n").alerting.channels.empty());
+}
+
+TEST(fleet_config, a_bad_alerting_block_names_its_line) {
+  const auto message = error_of(R"(
+targets:
+  - url: http://127.0.0.1:9000/
+alerting:
+  - name: oncall
+    type: webhook
+    url: http://127.0.0.1:9/
+    retries: lots
+)");
+  EXPECT_THAT(message, HasSubstr("fleet.yaml:8"));
+  EXPECT_THAT(message, HasSubstr("retries"));
+}
