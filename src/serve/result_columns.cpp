@@ -1,9 +1,12 @@
 #include "serve/result_columns.hpp"
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 
 #include <SQLiteCpp/Column.h>
 #include <nlohmann/json.hpp>
@@ -38,6 +41,83 @@ Enum by_name(std::string_view name, Name name_of, Enum otherwise) {
 std::string_view text(SQLite::Statement& row, int column) {
   const SQLite::Column c = row.getColumn(column);
   return {c.getText(), static_cast<std::size_t>(c.getBytes())};
+}
+
+// The gRPC, ICMP and DNS facts as one JSON object keyed by protocol; empty when the result has
+// none (an HTTP or TCP check), stored as NULL.
+std::string protocol_facts(const core::probe_result& r) {
+  if (!r.grpc && !r.icmp && !r.dns) return {};
+  nlohmann::json facts = nlohmann::json::object();
+  if (r.grpc) {
+    auto& g = facts["grpc"];
+    g["tls"] = r.grpc->tls;
+    g["status_code"] = r.grpc->status_code ? nlohmann::json(*r.grpc->status_code) : nullptr;
+    g["serving_status"] = r.grpc->serving_status;
+  }
+  if (r.icmp) {
+    auto& i = facts["icmp"];
+    // Microseconds, as every other duration of the row.
+    i["rtt_us"] = r.icmp->rtt_seconds ? nlohmann::json(micros(*r.icmp->rtt_seconds)) : nullptr;
+    i["hop_limit"] = r.icmp->hop_limit ? nlohmann::json(*r.icmp->hop_limit) : nullptr;
+  }
+  if (r.dns) {
+    auto& d = facts["dns"];
+    d["rcode"] = r.dns->rcode;
+    d["answer_rrs"] = r.dns->answer_rrs;
+    d["authority_rrs"] = r.dns->authority_rrs;
+    d["additional_rrs"] = r.dns->additional_rrs;
+    d["answers"] = r.dns->answers;
+  }
+  // Replacement, not an exception, for invalid UTF-8 in what a server sent (a DNS TXT record).
+  return facts.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+template <class T>
+std::optional<T> optional_field(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return std::nullopt;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!found->is_string()) return std::nullopt;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!found->is_boolean()) return std::nullopt;
+  } else {
+    if (!found->is_number_integer()) return std::nullopt;
+  }
+  return found->get<T>();
+}
+
+// Reads what protocol_facts wrote; a member of the wrong type (a hand-edited file) reads as
+// absent rather than failing the whole read.
+void read_protocol_facts(std::string_view text, core::probe_result& r) {
+  const auto facts = nlohmann::json::parse(text, nullptr, false);
+  if (!facts.is_object()) return;
+  if (const auto g = facts.find("grpc"); g != facts.end() && g->is_object()) {
+    core::grpc_facts out;
+    out.tls = optional_field<bool>(*g, "tls").value_or(false);
+    out.status_code = optional_field<int>(*g, "status_code");
+    out.serving_status = optional_field<std::string>(*g, "serving_status").value_or("");
+    r.grpc = std::move(out);
+  }
+  if (const auto i = facts.find("icmp"); i != facts.end() && i->is_object()) {
+    core::icmp_echo out;
+    if (const auto rtt = optional_field<std::int64_t>(*i, "rtt_us"))
+      out.rtt_seconds = seconds(*rtt);
+    out.hop_limit = optional_field<int>(*i, "hop_limit");
+    r.icmp = out;
+  }
+  if (const auto d = facts.find("dns"); d != facts.end() && d->is_object()) {
+    core::dns_reply out;
+    out.rcode = optional_field<std::string>(*d, "rcode").value_or("");
+    out.answer_rrs = optional_field<int>(*d, "answer_rrs").value_or(0);
+    out.authority_rrs = optional_field<int>(*d, "authority_rrs").value_or(0);
+    out.additional_rrs = optional_field<int>(*d, "additional_rrs").value_or(0);
+    if (const auto answers = d->find("answers"); answers != d->end() && answers->is_array()) {
+      for (const auto& a : *answers) {
+        if (a.is_string()) out.answers.push_back(a.get<std::string>());
+      }
+    }
+    r.dns = std::move(out);
+  }
 }
 
 }  // namespace
@@ -81,6 +161,16 @@ void bind_result(SQLite::Statement& insert, int first, const core::probe_result&
   } else {
     insert.bind(i++, nlohmann::json(r.failed_conditions).dump());
   }
+  if (r.tls_version.empty()) {
+    insert.bind(i++);
+  } else {
+    insert.bindNoCopy(i++, r.tls_version);
+  }
+  if (auto facts = protocol_facts(r); facts.empty()) {
+    insert.bind(i++);
+  } else {
+    insert.bind(i++, facts);  // copied: `facts` dies before the statement runs
+  }
 }
 
 core::probe_result read_result(SQLite::Statement& row, int first) {
@@ -115,6 +205,10 @@ core::probe_result read_result(SQLite::Statement& row, int first) {
         if (c.is_string()) r.failed_conditions.push_back(c.get<std::string>());
       }
     }
+  }
+  r.tls_version = std::string(text(row, i++));
+  if (const SQLite::Column facts = row.getColumn(i++); !facts.isNull()) {
+    read_protocol_facts({facts.getText(), static_cast<std::size_t>(facts.getBytes())}, r);
   }
   return r;
 }

@@ -15,8 +15,8 @@ namespace fleetcheck::serve::sqlite {
 inline constexpr const char* result_columns =
     "outcome, failure, failed_phase, http_status, duration_us, resolve_us, connect_us, tls_us, "
     "first_byte_us, transfer_us, attempts, redirects, cert_expires_at, tls_resumed, error, "
-    "failed_conditions";
-inline constexpr int result_column_count = 16;
+    "failed_conditions, tls_version, protocol_facts";
+inline constexpr int result_column_count = 18;
 
 /// Binds the result's columns to parameters first .. first + result_column_count - 1.
 void bind_result(SQLite::Statement& insert, int first, const core::probe_result& r);

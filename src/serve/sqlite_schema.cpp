@@ -61,6 +61,15 @@ CREATE TABLE transitions (
 CREATE INDEX transitions_by_target ON transitions (target_id, at);
 CREATE INDEX transitions_by_age ON transitions (at);
 )sql",
+    // 2: what gRPC, DNS, ICMP and TLS checks saw beyond the common fields. Added columns, so a
+    // file of version 1 keeps its rows (they read back with none of these facts). The facts of
+    // one protocol are sparse and differ in shape, so they share one JSON column, NULL (0 bytes)
+    // for a plain HTTP or TCP check; the TLS version is common to every TLS check, so it is a
+    // column of its own.
+    R"sql(
+ALTER TABLE results ADD COLUMN tls_version TEXT;     -- "TLS 1.3"; NULL when not a TLS check
+ALTER TABLE results ADD COLUMN protocol_facts TEXT;  -- {"grpc":..,"icmp":..,"dns":..}; NULL if none
+)sql",
 };
 static_assert(migrations.size() == current_schema_version);
 

@@ -6,7 +6,7 @@
 namespace fleetcheck::serve::sqlite {
 
 /// The schema this build writes; migrate() brings older files up to it.
-inline constexpr int current_schema_version = 1;
+inline constexpr int current_schema_version = 2;
 
 /// The writer's connection: WAL, synchronous=NORMAL, a busy timeout. Throws SQLite::Exception
 /// (SQLITE_NOTADB for a file that is not a database).

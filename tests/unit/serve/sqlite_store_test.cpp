@@ -103,6 +103,173 @@ TEST(sqlite_store, round_trips_every_field_of_a_result) {
   EXPECT_EQ(store->result_count(), 2u);
 }
 
+TEST(sqlite_store, round_trips_the_facts_of_grpc_dns_icmp_and_tls_checks) {
+  test_support::temp_dir dir;
+  {
+    auto store = serve::open_sqlite_store(dir.path());
+    auto grpc = record("grpc", t0);
+    grpc.result.grpc = core::grpc_facts{true, 12, "SERVICE_UNKNOWN"};
+    grpc.result.tls_version = "TLS 1.3";
+    auto no_status = record("grpc-reset", t0);
+    no_status.result.grpc = core::grpc_facts{false, std::nullopt, ""};
+    auto dns = record("dns", t0);
+    dns.result.dns = core::dns_reply{"NXDOMAIN", 2, 1, 0, {"10.0.0.1", "txt \"quoted\" ünï"}};
+    auto icmp = record("icmp", t0);
+    icmp.result.icmp = core::icmp_echo{0.000123, 64};
+    auto lost = record("icmp-lost", t0);
+    lost.result.icmp = core::icmp_echo{};
+    store->append({grpc, no_status, dns, icmp, lost, record("http", t0)}, {});
+  }
+  // Read back by a new process's store: nothing comes from a cache.
+  auto store = serve::open_sqlite_store(dir.path());
+  const auto one = [&](const std::string& target) {
+    const auto rs = store->results(target, t0, 10);
+    EXPECT_EQ(rs.size(), 1u) << target;
+    return rs.empty() ? core::probe_result{} : rs[0].result;
+  };
+  const auto grpc = one("grpc");
+  ASSERT_TRUE(grpc.grpc.has_value());
+  EXPECT_TRUE(grpc.grpc->tls);
+  EXPECT_EQ(grpc.grpc->status_code, 12);
+  EXPECT_EQ(grpc.grpc->serving_status, "SERVICE_UNKNOWN");
+  EXPECT_EQ(grpc.tls_version, "TLS 1.3");
+  const auto reset = one("grpc-reset");
+  ASSERT_TRUE(reset.grpc.has_value());
+  EXPECT_FALSE(reset.grpc->status_code.has_value());
+  EXPECT_TRUE(reset.grpc->serving_status.empty());
+  const auto dns = one("dns");
+  ASSERT_TRUE(dns.dns.has_value());
+  EXPECT_EQ(dns.dns->rcode, "NXDOMAIN");
+  EXPECT_EQ(dns.dns->answer_rrs, 2);
+  EXPECT_EQ(dns.dns->authority_rrs, 1);
+  EXPECT_EQ(dns.dns->additional_rrs, 0);
+  EXPECT_THAT(dns.dns->answers, ::testing::ElementsAre("10.0.0.1", "txt \"quoted\" ünï"));
+  const auto icmp = one("icmp");
+  ASSERT_TRUE(icmp.icmp.has_value());
+  ASSERT_TRUE(icmp.icmp->rtt_seconds.has_value());
+  EXPECT_DOUBLE_EQ(*icmp.icmp->rtt_seconds, 0.000123);
+  EXPECT_EQ(icmp.icmp->hop_limit, 64);
+  const auto lost = one("icmp-lost");
+  ASSERT_TRUE(lost.icmp.has_value());
+  EXPECT_FALSE(lost.icmp->rtt_seconds.has_value());
+  EXPECT_FALSE(lost.icmp->hop_limit.has_value());
+  const auto http = one("http");
+  EXPECT_FALSE(http.grpc || http.dns || http.icmp);
+  EXPECT_TRUE(http.tls_version.empty());
+  // The latest result of each target is restored with its facts.
+  int restored_with_facts = 0;
+  for (const auto& t : store->restore()) {
+    ASSERT_TRUE(t.last.has_value());
+    if (t.target == "dns") {
+      ASSERT_TRUE(t.last->result.dns.has_value());
+      EXPECT_EQ(t.last->result.dns->rcode, "NXDOMAIN");
+      ++restored_with_facts;
+    }
+    if (t.target == "grpc") {
+      EXPECT_EQ(t.last->result.tls_version, "TLS 1.3");
+      ++restored_with_facts;
+    }
+  }
+  EXPECT_EQ(restored_with_facts, 2);
+}
+
+TEST(sqlite_store, reads_protocol_facts_of_the_wrong_shape_as_absent) {
+  test_support::temp_dir dir;
+  auto store = serve::open_sqlite_store(dir.path());
+  store->append({record("a", t0), record("b", t0), record("c", t0)}, {});
+  {
+    SQLite::Database db(dir.path() / "history.db", SQLite::OPEN_READWRITE);
+    db.exec(R"sql(UPDATE results SET protocol_facts = CASE target_id
+      WHEN 1 THEN 'not json' WHEN 2 THEN '[1,2]'
+      ELSE '{"grpc":{"status_code":"x","tls":3},"dns":{"answers":[1,"ok"]},"icmp":7}' END)sql");
+  }
+  EXPECT_FALSE(store->results("a", t0, 1).at(0).result.grpc.has_value());
+  EXPECT_FALSE(store->results("b", t0, 1).at(0).result.dns.has_value());
+  const auto c = store->results("c", t0, 1).at(0).result;
+  ASSERT_TRUE(c.grpc.has_value());
+  EXPECT_FALSE(c.grpc->status_code.has_value());
+  EXPECT_FALSE(c.grpc->tls);
+  ASSERT_TRUE(c.dns.has_value());
+  EXPECT_THAT(c.dns->answers, ::testing::ElementsAre("ok"));
+  EXPECT_FALSE(c.icmp.has_value());
+}
+
+TEST(sqlite_store, opens_a_schema_1_file_keeps_its_rows_and_stores_protocol_facts_in_it) {
+  test_support::temp_dir dir;
+  {
+    // `sqlite3 history.db .dump` of a file written by fleetcheck before schema 2 (8ce04a7, the
+    // kill test's child, cut to three rows): the layout every existing data directory has.
+    SQLite::Database db(dir.path() / "history.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(R"sql(
+PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES(1);
+CREATE TABLE targets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO targets VALUES(1,'target-0');
+INSERT INTO targets VALUES(2,'target-1');
+INSERT INTO targets VALUES(3,'target-2');
+CREATE TABLE results (
+  target_id INTEGER NOT NULL REFERENCES targets (id),
+  at INTEGER NOT NULL,               -- check finished, Unix milliseconds
+  outcome TEXT NOT NULL,
+  failure TEXT NOT NULL,
+  failed_phase TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL,
+  resolve_us INTEGER NOT NULL,
+  connect_us INTEGER NOT NULL,
+  tls_us INTEGER NOT NULL,
+  first_byte_us INTEGER NOT NULL,
+  transfer_us INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  redirects INTEGER NOT NULL,
+  cert_expires_at INTEGER,           -- Unix seconds; NULL when not a TLS check
+  tls_resumed INTEGER NOT NULL,
+  error TEXT,                        -- NULL when empty
+  failed_conditions TEXT             -- a JSON array of strings; NULL when none failed
+);
+INSERT INTO results VALUES(1,1700000000000,'healthy','none','queued',0,10000,0,0,0,0,0,1,0,NULL,0,NULL,NULL);
+INSERT INTO results VALUES(2,1700000000001,'healthy','none','queued',0,10000,0,0,0,0,0,1,0,NULL,0,NULL,NULL);
+INSERT INTO results VALUES(3,1700000000002,'healthy','none','queued',0,10000,0,0,0,0,0,1,0,NULL,0,NULL,NULL);
+CREATE TABLE transitions (
+  target_id INTEGER NOT NULL REFERENCES targets (id),
+  at INTEGER NOT NULL,               -- Unix milliseconds
+  target_group TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX results_by_target ON results (target_id, at);
+CREATE INDEX results_by_age ON results (at);
+CREATE INDEX transitions_by_target ON transitions (target_id, at);
+CREATE INDEX transitions_by_age ON transitions (at);
+COMMIT;)sql");
+  }
+  auto store = serve::open_sqlite_store(dir.path());
+  EXPECT_EQ(store->result_count(), 3u);
+  const auto old = store->results("target-1", t0, 10);
+  ASSERT_EQ(old.size(), 1u);
+  EXPECT_EQ(old[0].at, t0 + 1ms);
+  EXPECT_EQ(old[0].result.outcome, core::outcome::healthy);
+  EXPECT_DOUBLE_EQ(old[0].result.duration_seconds, 0.01);
+  EXPECT_FALSE(old[0].result.grpc || old[0].result.dns || old[0].result.icmp);
+  EXPECT_EQ(store->restore().size(), 3u);
+
+  auto dns = record("target-1", t0 + 5ms);
+  dns.result.dns = core::dns_reply{"NOERROR", 1, 0, 0, {"127.0.0.1"}};
+  store->append({dns}, {});
+  const auto both = store->results("target-1", t0, 10);
+  ASSERT_EQ(both.size(), 2u);
+  ASSERT_TRUE(both[1].result.dns.has_value());
+  EXPECT_EQ(both[1].result.dns->answers, std::vector<std::string>{"127.0.0.1"});
+  SQLite::Database db(dir.path() / "history.db");
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 2);
+}
+
 TEST(sqlite_store, round_trips_every_failure_kind_and_phase) {
   test_support::temp_dir dir;
   auto store = serve::open_sqlite_store(dir.path());
@@ -238,7 +405,7 @@ TEST(sqlite_store, creates_the_schema_in_an_empty_file_and_records_its_version) 
     store->append({record("a", t0)}, {});
   }
   SQLite::Database db(dir.path() / "history.db");
-  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT version FROM schema_version").getInt(), 2);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM results").getInt(), 1);
   // Opening again migrates nothing and loses nothing.
