@@ -20,15 +20,10 @@ using test_support::http_get;
 using test_support::http_request;
 using test_support::serve_process;
 using test_support::webhook_receiver;
+using test_support::write_file;
 using ::testing::HasSubstr;
 
 namespace {
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
-  std::ofstream(path) << text;
-  return path;
-}
 
 /// One target, `api` in group `payments`, on `target`, checked every 100 ms and judged on one
 /// result; `channels` is the `alerting:` list.

@@ -2,10 +2,15 @@
 // Test support: `fleetcheck serve` as a child process on a free loopback port, and a blocking
 // HTTP/1.1 client for its API.
 
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace fleetcheck::test_support {
 
@@ -57,6 +62,14 @@ bool eventually(Pred pred, std::chrono::milliseconds timeout = std::chrono::seco
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return pred();
+}
+
+/// Writes `text` to a file named after `name` in the test's temporary directory (with the pid, so
+/// that tests running at once do not share it); returns its path.
+inline std::string write_file(const std::string& name, const std::string& text) {
+  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
+  std::ofstream(path) << text;
+  return path;
 }
 
 }  // namespace fleetcheck::test_support

@@ -23,15 +23,10 @@ using nlohmann::json;
 using test_support::eventually;
 using test_support::http_get;
 using test_support::serve_process;
+using test_support::write_file;
 using ::testing::HasSubstr;
 
 namespace {
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
-  std::ofstream(path) << text;
-  return path;
-}
 
 /// A config of the mock's services: svc-N in group "even" or "odd", checked every 200 ms;
 /// `query` is appended to every URL (e.g. "?delay=300ms").
