@@ -263,11 +263,16 @@ TEST_F(serve, reuse_connection_keeps_one_connection_per_target_until_a_reload) {
   EXPECT_EQ(get_json(p, "/api/v1/targets/svc-1")["last"]["connection_reused"], true);
   EXPECT_GE(metric(http_get(p.port(), "/metrics").body, "fleetcheck_reused_connections_total"), 9);
 
-  // A reload closes the kept connections; the new configuration's rounds open their own.
+  // A reload closes the kept connections; the new configuration's rounds open their own and
+  // keep them. Over five more rounds fresh connections would be 15; kept ones are 3, plus at
+  // most one per target for a check the reload caught on its way (seen under ASan's timing).
+  const auto accepted = fleet_.connections_accepted();
   EXPECT_EQ(test_support::http_request(p.port(), "POST", "/-/reload").status, 200);
   const auto served = fleet_.requests_served();
-  ASSERT_TRUE(eventually([&] { return fleet_.requests_served() >= served + 9; })) << p.log();
-  EXPECT_EQ(fleet_.connections_accepted(), 6u);
+  ASSERT_TRUE(eventually([&] { return fleet_.requests_served() >= served + 15; })) << p.log();
+  const auto opened = fleet_.connections_accepted() - accepted;
+  EXPECT_GE(opened, 3u);
+  EXPECT_LE(opened, 6u);
 }
 
 TEST_F(serve, connections_are_fresh_every_round_by_default) {
