@@ -170,11 +170,7 @@ void daemon::replace_notifier(
   previous->stop();  // bounded by alert_stop_grace; off the loops (a reload's or stop's thread)
   const auto s = previous->stats();
   std::lock_guard lock(alert_mutex_);
-  retired_stats_.sent += s.sent;
-  retired_stats_.failed += s.failed;
-  retired_stats_.retried += s.retried;
-  retired_stats_.dropped += s.dropped;
-  retired_stats_.suppressed += s.suppressed;
+  retired_stats_ += s;
 }
 
 void daemon::notify(const health::transition& t) {
@@ -192,14 +188,7 @@ alert::notifier::counters daemon::alert_stats() const {
     live = notifier_;
     total = retired_stats_;
   }
-  if (live) {
-    const auto s = live->stats();
-    total.sent += s.sent;
-    total.failed += s.failed;
-    total.retried += s.retried;
-    total.dropped += s.dropped;
-    total.suppressed += s.suppressed;
-  }
+  if (live) total += live->stats();
   return total;
 }
 

@@ -60,6 +60,15 @@ class notifier {
     std::size_t retried = 0;     ///< repeated POSTs
     std::size_t dropped = 0;     ///< events lost to a full queue or batch, or to stop()
     std::size_t suppressed = 0;  ///< events not sent: silenced or under maintenance
+    /// Adds another notifier's counts (a daemon sums those of the notifiers its reloads retired).
+    counters& operator+=(const counters& other) {
+      sent += other.sent;
+      failed += other.failed;
+      retried += other.retried;
+      dropped += other.dropped;
+      suppressed += other.suppressed;
+      return *this;
+    }
   };
   /// Thread-safe; for /metrics.
   counters stats() const;
