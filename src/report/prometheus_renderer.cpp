@@ -76,7 +76,7 @@ std::string target_labels(const core::target& t) {
 namespace {
 
 /// blackbox_exporter's gRPC families, for the results of gRPC checks only.
-void write_grpc_families(prometheus_writer& out, std::span<const std::string> labels,
+void write_grpc_families(prometheus_writer& out, std::span<const std::string* const> labels,
                          std::span<const core::probe_result* const> results) {
   // grpc.health.v1.HealthCheckResponse.ServingStatus, in enum order.
   static constexpr std::string_view serving_statuses[] = {"UNKNOWN", "SERVING", "NOT_SERVING",
@@ -89,7 +89,7 @@ void write_grpc_families(prometheus_writer& out, std::span<const std::string> la
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i]->grpc) continue;
     for (const auto status : serving_statuses) {
-      out.sample("probe_grpc_healthcheck_response", labels[i],
+      out.sample("probe_grpc_healthcheck_response", *labels[i],
                  prometheus_writer::label("serving_status", status),
                  results[i]->grpc->serving_status == status ? 1 : 0);
     }
@@ -98,19 +98,19 @@ void write_grpc_families(prometheus_writer& out, std::span<const std::string> la
              "grpc-status of the health check call (0 = OK), -1 if none was received.");
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]->grpc) {
-      out.sample("probe_grpc_status_code", labels[i], results[i]->grpc->status_code.value_or(-1));
+      out.sample("probe_grpc_status_code", *labels[i], results[i]->grpc->status_code.value_or(-1));
     }
   }
   out.family("probe_grpc_ssl", "gauge", "Whether the gRPC connection is TLS (grpcs://).");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    if (results[i]->grpc) out.sample("probe_grpc_ssl", labels[i], results[i]->grpc->tls ? 1 : 0);
+    if (results[i]->grpc) out.sample("probe_grpc_ssl", *labels[i], results[i]->grpc->tls ? 1 : 0);
   }
 }
 
 /// blackbox_exporter's DNS prober families (prober/dns.go), for dns:// checks only and only when
 /// the run has any: probe_dns_lookup_time_seconds is the time to resolve the server's own name,
 /// probe_dns_query_succeeded whether any answer came back (whatever its rcode).
-void write_dns_families(prometheus_writer& out, std::span<const std::string> labels,
+void write_dns_families(prometheus_writer& out, std::span<const std::string* const> labels,
                         std::span<const core::probe_result* const> results) {
   if (std::none_of(results.begin(), results.end(),
                    [](const auto* r) { return r->dns.has_value(); }))
@@ -119,7 +119,7 @@ void write_dns_families(prometheus_writer& out, std::span<const std::string> lab
                         auto&& value) {
     out.family(name, type, help);
     for (std::size_t i = 0; i < results.size(); ++i) {
-      if (results[i]->dns) out.sample(name, labels[i], static_cast<double>(value(*results[i])));
+      if (results[i]->dns) out.sample(name, *labels[i], static_cast<double>(value(*results[i])));
     }
   };
   each("probe_dns_lookup_time_seconds", "gauge", "Time to resolve the DNS server's name.",
@@ -132,7 +132,7 @@ void write_dns_families(prometheus_writer& out, std::span<const std::string> lab
                                                           {R"(phase="connect")", p.connect},
                                                           {R"(phase="request")", p.first_byte}};
     for (const auto& [phase, seconds] : phases) {
-      out.sample("probe_dns_duration_seconds", labels[i], phase, seconds);
+      out.sample("probe_dns_duration_seconds", *labels[i], phase, seconds);
     }
   }
   each("probe_dns_query_succeeded", "gauge", "Whether the DNS server answered (1) or not (0).",
@@ -161,11 +161,11 @@ std::string_view outcome_label(core::outcome o) {
 
 }  // namespace
 
-void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
+void write_probe_families(prometheus_writer& out, std::span<const std::string* const> labels,
                           std::span<const core::probe_result* const> results) {
   const auto each = [&](std::string_view name, auto&& value) {
     for (std::size_t i = 0; i < results.size(); ++i) {
-      out.sample(name, labels[i], static_cast<double>(value(*results[i])));
+      out.sample(name, *labels[i], static_cast<double>(value(*results[i])));
     }
   };
   out.family("probe_success", "gauge", "Whether the check was healthy (1) or not (0).");
@@ -184,14 +184,14 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                                                           {R"(phase="processing")", p.first_byte},
                                                           {R"(phase="transfer")", p.transfer}};
     for (const auto& [phase, seconds] : phases) {
-      out.sample("probe_http_duration_seconds", labels[i], phase, seconds);
+      out.sample("probe_http_duration_seconds", *labels[i], phase, seconds);
     }
   }
   out.family("probe_ssl_earliest_cert_expiry", "gauge",
              "Earliest notAfter in the served certificate chain, Unix seconds (TLS targets).");
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]->cert_expires_at) {
-      out.sample("probe_ssl_earliest_cert_expiry", labels[i],
+      out.sample("probe_ssl_earliest_cert_expiry", *labels[i],
                  static_cast<double>(*results[i]->cert_expires_at));
     }
   }
@@ -200,7 +200,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
              "handshake).");
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i]->tls_version.empty()) {
-      out.sample("probe_tls_version_info", labels[i],
+      out.sample("probe_tls_version_info", *labels[i],
                  prometheus_writer::label("version", results[i]->tls_version), 1);
     }
   }
@@ -213,14 +213,14 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
                                                           {R"(phase="setup")", p.connect},
                                                           {R"(phase="rtt")", p.first_byte}};
     for (const auto& [phase, seconds] : phases) {
-      out.sample("probe_icmp_duration_seconds", labels[i], phase, seconds);
+      out.sample("probe_icmp_duration_seconds", *labels[i], phase, seconds);
     }
   }
   out.family("probe_icmp_reply_hop_limit", "gauge",
              "The echo reply's hop limit (TTL for IPv4), ICMP checks that got a reply.");
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]->icmp && results[i]->icmp->hop_limit) {
-      out.sample("probe_icmp_reply_hop_limit", labels[i],
+      out.sample("probe_icmp_reply_hop_limit", *labels[i],
                  static_cast<double>(*results[i]->icmp->hop_limit));
     }
   }
@@ -231,7 +231,7 @@ void write_probe_families(prometheus_writer& out, std::span<const std::string> l
              "1 for the outcome the check ended with (healthy, unhealthy, error, timeout, "
              "deadline).");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    out.sample("fleetcheck_check_outcome", labels[i], outcome_label(results[i]->outcome), 1);
+    out.sample("fleetcheck_check_outcome", *labels[i], outcome_label(results[i]->outcome), 1);
   }
   write_grpc_families(out, labels, results);
 }
@@ -240,12 +240,15 @@ void render_prometheus(std::ostream& os, const fleet_view& fleet) {
   std::string text;
   prometheus_writer out(text);
   std::vector<std::string> labels;
+  std::vector<const std::string*> label_of;
   std::vector<const core::probe_result*> results;
   labels.reserve(fleet.targets.size());
+  label_of.reserve(fleet.targets.size());
   results.reserve(fleet.results.size());
   for (const auto& t : fleet.targets) labels.push_back(target_labels(t));
+  for (const auto& l : labels) label_of.push_back(&l);
   for (const auto& r : fleet.results) results.push_back(&r);
-  write_probe_families(out, labels, results);
+  write_probe_families(out, label_of, results);
 
   const auto t = count(fleet.results);
   out.family("fleetcheck_run_targets", "gauge", "Targets checked in this run.");

@@ -234,8 +234,9 @@ api_response probe(daemon& d, const query& q, const std::string& scrape_timeout)
   std::string out;
   report::prometheus_writer writer(out);
   const std::string no_labels;
+  const std::string* labels = &no_labels;
   const core::probe_result* only = &result.results.front();
-  report::write_probe_families(writer, std::span(&no_labels, 1), std::span(&only, 1));
+  report::write_probe_families(writer, std::span(&labels, 1), std::span(&only, 1));
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
 }
 
@@ -278,13 +279,13 @@ api_response metrics(daemon& d) {
   const auto g = d.current();
   const auto all_labels = g->fleet->metric_labels();
   const auto all = g->fleet->snapshot();
-  std::vector<std::string> labels;
+  std::vector<const std::string*> labels;
   std::vector<const core::probe_result*> results;
   labels.reserve(all.size());
   results.reserve(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (!all[i].last) continue;  // no check yet: no series rather than a made-up failure
-    labels.push_back(all_labels[i]);
+    labels.push_back(&all_labels[i]);
     results.push_back(all[i].last.get());
   }
   std::string out;

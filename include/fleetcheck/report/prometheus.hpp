@@ -42,8 +42,8 @@ std::string target_labels(const core::target& t);
 /// probe_ssl_earliest_cert_expiry; for gRPC checks probe_grpc_healthcheck_response,
 /// probe_grpc_status_code, probe_grpc_ssl), plus probe_attempts and fleetcheck_check_outcome. One
 /// series per target: `labels[i]` for `results[i]`.
-/// `results[i]` may be shared with the daemon's state: only pointers are passed, never copies.
-void write_probe_families(prometheus_writer& out, std::span<const std::string> labels,
+/// `labels[i]` and `results[i]` may be the daemon's own: only pointers are passed, never copies.
+void write_probe_families(prometheus_writer& out, std::span<const std::string* const> labels,
                           std::span<const core::probe_result* const> results);
 
 }  // namespace fleetcheck::report
