@@ -1,5 +1,7 @@
 #include "fleetcheck/report/text.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace fleetcheck::report {
@@ -78,6 +80,16 @@ std::string valid_utf8(std::string_view text) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
+  // Names, URLs and messages are nearly always printable ASCII: copied as they are (rendering a
+  // code point at a time was most of the report's cost at 10,000 targets).
+  if (std::all_of(text.begin(), text.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+      })) {
+    out += text;
+    out += '"';
+    return;
+  }
   out += rewrite(text, replacement_character, [](std::string& into, std::string_view sequence) {
     const auto c = static_cast<unsigned char>(sequence[0]);
     if (sequence.size() > 1) {
