@@ -405,12 +405,19 @@ call_verdict judge_call(const call_response& r, std::size_t max_message_bytes) {
   if (!decoded) {
     return fail(core::failure::malformed_response, "bad HealthCheckResponse: " + decoded.error());
   }
-  if (const auto name = serving_status_name(decoded->status)) {
+  // An enum field is an int32: a wider varint is cut to its low 32 bits, as every protobuf
+  // decoder does (negative values come as ten-byte varints).
+  const auto number = static_cast<std::int32_t>(static_cast<std::uint32_t>(decoded->status));
+  const auto name = number >= 0 ? serving_status_name(static_cast<std::uint64_t>(number))
+                                : std::optional<std::string_view>{};
+  if (name) {
     v.facts.serving_status = std::string(*name);
     if (*name != "SERVING") v.wrong_answer = fmt::format("serving status {}", *name);
   } else {
-    v.wrong_answer =
-        fmt::format("serving status {} (not one grpc.health.v1 defines)", decoded->status);
+    // A number the enum does not name is shown as that number, as protobuf's String() does
+    // (so Gatus's [BODY] is {"status":"9"}).
+    v.facts.serving_status = std::to_string(number);
+    v.wrong_answer = fmt::format("serving status {} (not one grpc.health.v1 defines)", number);
   }
   return v;
 }

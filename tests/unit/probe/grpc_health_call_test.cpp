@@ -44,7 +44,15 @@ TEST(grpc_health_call, serving_is_an_answer_and_the_other_statuses_are_wrong_ans
   EXPECT_EQ(unknown.wrong_answer, "serving status UNKNOWN");
   const auto odd = judge_call(answered(0, "\0\0\0\0\x02\x08\x09"s), 1024);
   EXPECT_EQ(odd.wrong_answer, "serving status 9 (not one grpc.health.v1 defines)");
-  EXPECT_EQ(odd.facts.serving_status, "");
+  EXPECT_EQ(odd.facts.serving_status, "9");  // as protobuf's String() and so Gatus show it
+  // An enum is an int32: a wider varint keeps its low 32 bits (2^32 + 1 is SERVING), and a
+  // negative number comes as a ten-byte varint.
+  const auto wide = judge_call(answered(0, "\0\0\0\0\x06\x08\x81\x80\x80\x80\x10"s), 1024);
+  EXPECT_EQ(wide.facts.serving_status, "SERVING");
+  const auto negative =
+      judge_call(answered(0, "\0\0\0\0\x0b\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"s), 1024);
+  EXPECT_EQ(negative.facts.serving_status, "-1");
+  EXPECT_EQ(negative.wrong_answer, "serving status -1 (not one grpc.health.v1 defines)");
 }
 
 TEST(grpc_health_call, failures_name_what_went_wrong) {
