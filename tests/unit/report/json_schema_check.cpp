@@ -1,6 +1,7 @@
 #include "json_schema_check.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 namespace fleetcheck::testkit {
@@ -61,6 +62,12 @@ class validator {
       } else if (keyword == "minimum") {
         if (instance.is_number() && instance.get<double>() < value.get<double>()) {
           fail(path, instance.dump() + " is below the minimum " + value.dump());
+        }
+      } else if (keyword == "pattern") {
+        // ECMA-262 regular expressions, unanchored: std::regex's default grammar is ECMAScript.
+        if (instance.is_string() &&
+            !std::regex_search(instance.get<std::string>(), std::regex(value.get<std::string>()))) {
+          fail(path, instance.dump() + " does not match " + value.dump());
         }
       } else if (keyword == "oneOf") {
         check_one_of(value, instance, path);

@@ -94,8 +94,15 @@ TEST(json_schema_check, validates_against_a_named_definition) {
               ElementsAre(HasSubstr("unresolvable $ref")));
 }
 
+TEST(json_schema_check, matches_strings_against_a_pattern) {
+  const auto digits = json::parse(R"({"type": "string", "pattern": "^-?[0-9]+$"})");
+  EXPECT_THAT(schema_violations(digits, "-12"), IsEmpty());
+  EXPECT_THAT(schema_violations(digits, "12a"), ElementsAre(HasSubstr("does not match")));
+  EXPECT_THAT(schema_violations(digits, 12), ElementsAre(HasSubstr("is not of type")));
+}
+
 TEST(json_schema_check, refuses_keywords_it_does_not_check) {
-  const auto pattern = json::parse(R"({"type": "string", "pattern": "^a"})");
-  EXPECT_THAT(schema_violations(pattern, "b"),
-              ElementsAre(HasSubstr("unsupported keyword 'pattern'")));
+  const auto longest = json::parse(R"({"type": "string", "maxLength": 3})");
+  EXPECT_THAT(schema_violations(longest, "b"),
+              ElementsAre(HasSubstr("unsupported keyword 'maxLength'")));
 }

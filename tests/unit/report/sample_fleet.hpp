@@ -76,7 +76,8 @@ inline sample_fleet every_field() {
 }
 
 /// gRPC checks: each serving status and grpc-status shape the reports show (SERVING over TLS,
-/// NOT_SERVING, a non-OK grpc-status without a serving status, a timeout without either).
+/// NOT_SERVING, a non-OK grpc-status without a serving status, a timeout without either, a
+/// serving status the enum does not name).
 inline sample_fleet grpc_fleet() {
   sample_fleet s;
   s.summary.started_at =
@@ -99,6 +100,10 @@ inline sample_fleet grpc_fleet() {
   hung.failure = core::failure::timeout;
   hung.failed_phase = core::probe_phase::first_byte;
   hung.grpc = core::grpc_facts{false, std::nullopt, ""};
+  auto& odd = s.add("odd", "grpc://127.0.0.1:9003", core::outcome::unhealthy, 0, 0.002,
+                    "serving status 9 (not one grpc.health.v1 defines)");
+  odd.failure = core::failure::unexpected_reply;
+  odd.grpc = core::grpc_facts{false, 0, "9"};
   return s;
 }
 
