@@ -69,6 +69,7 @@ int run_serve(const serve_options& o, std::ostream& err) {
   sigemptyset(&signals);
   for (const int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  core::limit_malloc_arenas();  // before the loops, the writer and the API thread start
 
   std::optional<serve::logger> log;
   std::unique_ptr<serve::history_store> store;

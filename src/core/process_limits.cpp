@@ -3,6 +3,11 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdlib>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace fleetcheck::core {
 
@@ -18,6 +23,14 @@ std::size_t raise_open_file_limit(std::size_t wanted) {
   raised.rlim_cur = limit.rlim_max;
   if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
   return limit.rlim_cur;
+}
+
+void limit_malloc_arenas(int arenas) {
+#ifdef __GLIBC__
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) ::mallopt(M_ARENA_MAX, arenas);
+#else
+  (void)arenas;
+#endif
 }
 
 }  // namespace fleetcheck::core
