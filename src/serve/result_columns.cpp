@@ -43,11 +43,13 @@ std::string_view text(SQLite::Statement& row, int column) {
   return {c.getText(), static_cast<std::size_t>(c.getBytes())};
 }
 
-// The gRPC, ICMP and DNS facts as one JSON object keyed by protocol; empty when the result has
-// none (an HTTP or TCP check), stored as NULL.
+// The gRPC, ICMP and DNS facts as one JSON object keyed by protocol, and whether the request
+// went over a kept connection (reuse_connection); empty when the result has none of them (a
+// fresh HTTP or TCP check), stored as NULL.
 std::string protocol_facts(const core::probe_result& r) {
-  if (!r.grpc && !r.icmp && !r.dns) return {};
+  if (!r.grpc && !r.icmp && !r.dns && !r.connection_reused) return {};
   nlohmann::json facts = nlohmann::json::object();
+  if (r.connection_reused) facts["connection_reused"] = true;
   if (r.grpc) {
     auto& g = facts["grpc"];
     g["tls"] = r.grpc->tls;
@@ -91,6 +93,7 @@ std::optional<T> optional_field(const nlohmann::json& object, const char* key) {
 void read_protocol_facts(std::string_view text, core::probe_result& r) {
   const auto facts = nlohmann::json::parse(text, nullptr, false);
   if (!facts.is_object()) return;
+  r.connection_reused = optional_field<bool>(facts, "connection_reused").value_or(false);
   if (const auto g = facts.find("grpc"); g != facts.end() && g->is_object()) {
     core::grpc_facts out;
     out.tls = optional_field<bool>(*g, "tls").value_or(false);

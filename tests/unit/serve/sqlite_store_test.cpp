@@ -103,7 +103,7 @@ TEST(sqlite_store, round_trips_every_field_of_a_result) {
   EXPECT_EQ(store->result_count(), 2u);
 }
 
-TEST(sqlite_store, round_trips_the_facts_of_grpc_dns_icmp_and_tls_checks) {
+TEST(sqlite_store, round_trips_the_facts_of_grpc_dns_icmp_tls_and_reused_connections) {
   test_support::temp_dir dir;
   {
     auto store = serve::open_sqlite_store(dir.path());
@@ -118,7 +118,9 @@ TEST(sqlite_store, round_trips_the_facts_of_grpc_dns_icmp_and_tls_checks) {
     icmp.result.icmp = core::icmp_echo{0.000123, 64};
     auto lost = record("icmp-lost", t0);
     lost.result.icmp = core::icmp_echo{};
-    store->append({grpc, no_status, dns, icmp, lost, record("http", t0)}, {});
+    auto kept = record("kept", t0);
+    kept.result.connection_reused = true;
+    store->append({grpc, no_status, dns, icmp, lost, record("http", t0), kept}, {});
   }
   // Read back by a new process's store: nothing comes from a cache.
   auto store = serve::open_sqlite_store(dir.path());
@@ -156,6 +158,10 @@ TEST(sqlite_store, round_trips_the_facts_of_grpc_dns_icmp_and_tls_checks) {
   const auto http = one("http");
   EXPECT_FALSE(http.grpc || http.dns || http.icmp);
   EXPECT_TRUE(http.tls_version.empty());
+  EXPECT_FALSE(http.connection_reused);
+  const auto kept = one("kept");
+  EXPECT_TRUE(kept.connection_reused);
+  EXPECT_FALSE(kept.grpc || kept.dns || kept.icmp);
   // The latest result of each target is restored with its facts.
   int restored_with_facts = 0;
   for (const auto& t : store->restore()) {
