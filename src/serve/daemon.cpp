@@ -20,8 +20,10 @@ daemon::daemon(fleet_loader load, daemon_options options, logger& log)
     first->fleet->restore(stored);
     log_.info("state restored", {{"targets", std::to_string(stored.size())}});
   }
-  first->checks = std::make_unique<scheduler>(pool_, *first->tls, *first->fleet, metrics_,
-                                              scheduler_options{first->concurrency});
+  scheduler_options schedule;
+  schedule.concurrency = first->concurrency;
+  first->checks =
+      std::make_unique<scheduler>(pool_, *first->tls, *first->fleet, metrics_, std::move(schedule));
   current_ = std::move(first);
   if (options_.store != nullptr) pruner_ = std::thread([this] { prune_loop(); });
 }
@@ -76,10 +78,13 @@ std::string daemon::reload() {
   if (previous == nullptr || previous->checks == nullptr) return "stopping";
   // Stop the old checks before taking their state over, so that no result lands in the old
   // state after the copy; the API keeps answering from the old generation meanwhile.
-  previous->checks->stop();
+  // Their kept connections go on with the targets that did not change (reuse_connection).
+  scheduler_options schedule;
+  schedule.concurrency = next->concurrency;
+  schedule.inherited = previous->checks->stop_keeping_connections();
   next->fleet->carry_over(*previous->fleet);
-  next->checks = std::make_unique<scheduler>(pool_, *next->tls, *next->fleet, metrics_,
-                                             scheduler_options{next->concurrency});
+  next->checks =
+      std::make_unique<scheduler>(pool_, *next->tls, *next->fleet, metrics_, std::move(schedule));
   {
     std::lock_guard lock(mutex_);
     current_ = next;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -84,6 +85,21 @@ struct loop_queue {
 
 }  // namespace
 
+/// Each entry: a target's idle connection, the loop it is bound to (a connection is used on its
+/// loop's executor only) and what it was opened for. Owned by the thread doing the reload between
+/// two schedulers, when no loop touches it: the old workers have all ended, the new ones have not
+/// started. What no new target takes is closed when this goes, on that thread: closing an idle
+/// socket needs no loop.
+struct kept_connections {
+  struct entry {
+    asio::io_context* loop = nullptr;
+    std::string url;
+    core::tls_settings tls;
+    std::unique_ptr<probe::kept_connection> connection;
+  };
+  std::unordered_map<std::string, entry> by_target;
+};
+
 struct scheduler::state {
   fleet_state* fleet = nullptr;
   probe::tls_contexts* tls = nullptr;
@@ -149,12 +165,14 @@ struct scheduler::state {
     }
   }
 
+  static bool reuses(const core::target& target) {
+    return target.settings.http.reuse_connection &&
+           std::holds_alternative<core::http_spec>(target.spec);
+  }
+
   /// The target's slot for a kept connection, or null when it connects afresh every round.
   probe::kept_connection* kept_slot(loop_queue& q, const core::target& target, std::size_t index) {
-    if (!target.settings.http.reuse_connection ||
-        !std::holds_alternative<core::http_spec>(target.spec)) {
-      return nullptr;
-    }
+    if (!reuses(target)) return nullptr;
     auto& slot = q.kept[index / queues.size()];
     if (!slot) {
       // Out of descriptors to keep connections with: this target connects afresh every round,
@@ -164,6 +182,39 @@ struct scheduler::state {
       ++q.kept_slots;
     }
     return slot.get();
+  }
+
+  /// Puts each inherited connection whose target is unchanged and on the same loop in that
+  /// target's slot, within the budget. Before any coroutine runs.
+  void adopt(kept_connections& inherited) {
+    const auto targets = fleet->targets();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const auto& t = targets[i];
+      const auto found = inherited.by_target.find(t.name);
+      if (found == inherited.by_target.end()) continue;
+      auto& e = found->second;
+      auto& q = *queues[i % queues.size()];
+      if (e.loop != q.l.context.get() || e.url != t.url || !(e.tls == t.settings.tls) ||
+          !reuses(t) || q.kept_slots == q.kept_budget) {
+        continue;
+      }
+      q.kept[i / queues.size()] = std::move(e.connection);
+      ++q.kept_slots;
+    }
+  }
+
+  /// The idle kept connections, by target name. Only once every worker has ended.
+  std::shared_ptr<kept_connections> hand_over() {
+    auto out = std::make_shared<kept_connections>();
+    const auto targets = fleet->targets();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      auto& q = *queues[i % queues.size()];
+      auto& slot = q.kept[i / queues.size()];
+      if (!slot || !slot->holds()) continue;
+      out->by_target[targets[i].name] = kept_connections::entry{
+          q.l.context.get(), targets[i].url, targets[i].settings.tls, std::move(slot)};
+    }
+    return out;
   }
 
   void spawn(asio::io_context& context, asio::awaitable<void> work,
@@ -213,6 +264,13 @@ scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_st
     q.kept.resize(targets.size() / loops + 1);
     q.kept_budget = keepable / loops;
     std::make_heap(q.heap.begin(), q.heap.end(), std::greater<>{});
+  }
+  if (options.inherited) {
+    s.adopt(*options.inherited);
+    options.inherited.reset();  // closes what no target took
+  }
+  for (unsigned i = 0; i < loops; ++i) {
+    auto& q = *s.queues[i];
     auto& context = *q.l.context;
     s.spawn(context, s.dispatcher(q), state_);
     const std::size_t workers = concurrency / loops + (i < concurrency % loops);
@@ -225,14 +283,25 @@ scheduler::~scheduler() {
 }
 
 void scheduler::stop(std::chrono::milliseconds grace) {
+  stop(grace, false);
+}
+
+std::shared_ptr<kept_connections> scheduler::stop_keeping_connections(
+    std::chrono::milliseconds grace) {
+  if (!stop(grace, true)) return nullptr;
+  return state_->hand_over();
+}
+
+bool scheduler::stop(std::chrono::milliseconds grace, bool keep_connections) {
   auto& s = *state_;
-  if (s.stopping.exchange(true)) return;
+  if (s.stopping.exchange(true)) return false;
   bool stopped = false;
   for (const auto& q : s.queues) {
     stopped |= q->l.context->stopped();
-    asio::post(*q->l.context, [keep = state_, queue = q.get()] {
+    asio::post(*q->l.context, [keep = state_, queue = q.get(), keep_connections] {
       queue->wake.cancel();
       queue->bell.cancel();
+      if (keep_connections) return;
       // Closes the idle kept connections (a check in flight still holds its slot's address; the
       // slots themselves go with the state).
       for (const auto& slot : queue->kept) {
@@ -245,9 +314,10 @@ void scheduler::stop(std::chrono::milliseconds grace) {
       signal->emit(asio::cancellation_type::terminal);
     });
   }
-  if (stopped) return;  // nothing will run: the pool tears the frames down itself
+  if (stopped) return false;  // nothing will run: the pool tears the frames down itself
   std::unique_lock lock(s.mutex);
-  s.changed.wait_for(lock, grace, [&] { return s.alive == 0; });
+  // Every worker ended: what they wrote happened before (each one's end takes this lock).
+  return s.changed.wait_for(lock, grace, [&] { return s.alive == 0; });
 }
 
 std::size_t scheduler::in_flight() const {

@@ -14,10 +14,18 @@
 
 namespace fleetcheck::serve {
 
+/// The connections a stopped scheduler kept for reuse_connection, on their way to the next one
+/// (a reload). Opaque: defined in scheduler.cpp.
+struct kept_connections;
+
 struct scheduler_options {
   std::size_t concurrency = 10000;  ///< checks in flight at once over all loops, at most
   std::uint64_t seed = 1;           ///< of the jitter's random draws
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  /// From the previous scheduler's stop_keeping_connections(): a target whose URL and TLS
+  /// settings are unchanged, and that lands on the same loop, goes on with its connection; the
+  /// others are closed.
+  std::shared_ptr<kept_connections> inherited;
 };
 
 /// Per loop, a min-heap of (due, target) and a fixed set of worker coroutines: a dispatcher
@@ -41,10 +49,19 @@ class scheduler {
   /// the workers to end. Idempotent; thread-safe, but not from a loop of the pool.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1500));
 
+  /// stop(), leaving the kept connections open and handing them over for the next scheduler
+  /// (scheduler_options::inherited). Nothing when the workers did not all end within `grace`:
+  /// then a check may still hold one, and they close with the scheduler.
+  std::shared_ptr<kept_connections> stop_keeping_connections(
+      std::chrono::milliseconds grace = std::chrono::milliseconds(1500));
+
   /// Checks in flight now.
   std::size_t in_flight() const;
 
  private:
+  /// True when every worker ended within `grace` (by this call).
+  bool stop(std::chrono::milliseconds grace, bool keep_connections);
+
   struct state;
   std::shared_ptr<state> state_;
 };

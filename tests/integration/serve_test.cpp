@@ -242,7 +242,7 @@ TEST_F(serve, reload_keeps_unchanged_targets_and_rejects_a_bad_config) {
   EXPECT_EQ(metric(text, "fleetcheck_reload_failures_total"), 1);
 }
 
-TEST_F(serve, reuse_connection_keeps_one_connection_per_target_until_a_reload) {
+TEST_F(serve, reuse_connection_keeps_one_connection_per_target_across_reloads) {
   const auto path =
       write_file("serve-reuse.yaml", fleet_config(fleet_, 3, "", "  reuse_connection: true\n"));
   serve_process p({"-c", path});
@@ -263,12 +263,21 @@ TEST_F(serve, reuse_connection_keeps_one_connection_per_target_until_a_reload) {
   EXPECT_EQ(get_json(p, "/api/v1/targets/svc-1")["last"]["connection_reused"], true);
   EXPECT_GE(metric(http_get(p.port(), "/metrics").body, "fleetcheck_reused_connections_total"), 9);
 
-  // A reload closes the kept connections; the new configuration's rounds open their own and
-  // keep them. Over five more rounds fresh connections would be 15; kept ones are 3, plus at
-  // most one per target for a check the reload caught on its way (seen under ASan's timing).
-  const auto accepted = fleet_.connections_accepted();
+  // A reload that leaves the targets as they were hands their connections to the new
+  // configuration: over five more rounds fresh connections would be 15, and closing the kept
+  // ones at the reload 3 (plus one per target for a check the reload caught on its way, whose
+  // connection goes with it: seen under ASan's timing).
+  auto accepted = fleet_.connections_accepted();
   EXPECT_EQ(test_support::http_request(p.port(), "POST", "/-/reload").status, 200);
-  const auto served = fleet_.requests_served();
+  auto served = fleet_.requests_served();
+  ASSERT_TRUE(eventually([&] { return fleet_.requests_served() >= served + 15; })) << p.log();
+  EXPECT_LT(fleet_.connections_accepted() - accepted, 3u);
+
+  // Targets whose URL changed connect afresh, once, and keep that connection.
+  std::ofstream(path) << fleet_config(fleet_, 3, "?v=2", "  reuse_connection: true\n");
+  accepted = fleet_.connections_accepted();
+  EXPECT_EQ(test_support::http_request(p.port(), "POST", "/-/reload").status, 200);
+  served = fleet_.requests_served();
   ASSERT_TRUE(eventually([&] { return fleet_.requests_served() >= served + 15; })) << p.log();
   const auto opened = fleet_.connections_accepted() - accepted;
   EXPECT_GE(opened, 3u);
