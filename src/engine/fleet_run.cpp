@@ -8,15 +8,12 @@
 #include <mutex>
 #include <thread>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include "engine/check_on_loop.hpp"
 #include "engine/loop.hpp"
+#include "engine/worker_group.hpp"
 #include "net/asio_aliases.hpp"
 
 namespace fleetcheck::engine {
@@ -66,7 +63,6 @@ struct fleet_run::state {
   std::condition_variable changed;
   bool cancelled = false;
   bool reported = false;  // wait() has returned: results are no longer handed out
-  std::size_t workers_alive = 0;
 
   /// Every check is done or the run was cancelled (the deadline is the waiters' own bound). Called
   /// with `mutex` held.
@@ -74,13 +70,7 @@ struct fleet_run::state {
     return cancelled || finished.load(std::memory_order_acquire) == targets.size();
   }
 
-  /// The workers' cancellation signals, by the loop they run on (a signal is emitted there).
-  struct loop_workers {
-    asio::io_context* context = nullptr;
-    std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
-  };
-  std::vector<loop_workers> loops;
-  std::size_t workers = 0;
+  worker_group workers;
 
   asio::awaitable<void> worker(loop& l) {
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -150,25 +140,9 @@ fleet_run::fleet_run(loop_pool& pool, std::span<const core::target> targets,
       std::max<std::size_t>(1, std::min({s.options.concurrency, targets.size(), socket_budget()}));
   for (unsigned i = 0; i < loops; ++i) {
     auto& l = pool.at(i);
-    auto& mine = s.loops.emplace_back();
-    mine.context = l.context.get();
     const std::size_t workers = concurrency / loops + (i < concurrency % loops);
-    for (std::size_t w = 0; w < workers; ++w) {
-      auto& signal = *mine.signals.emplace_back(std::make_unique<asio::cancellation_signal>());
-      {
-        std::lock_guard lock(s.mutex);
-        ++s.workers_alive;
-      }
-      // The state is shared with every worker, so that it outlives them whatever happens.
-      asio::co_spawn(
-          *l.context, state_->worker(l),
-          asio::bind_cancellation_slot(signal.slot(), [keep = state_](const std::exception_ptr&) {
-            std::lock_guard lock(keep->mutex);
-            --keep->workers_alive;
-            keep->changed.notify_all();
-          }));
-    }
-    s.workers += workers;
+    // The state is shared with every worker, so that it outlives them whatever happens.
+    for (std::size_t w = 0; w < workers; ++w) s.workers.spawn(*l.context, s.worker(l), state_);
   }
 }
 
@@ -178,18 +152,8 @@ fleet_run::~fleet_run() {
     std::lock_guard lock(s.mutex);
     s.reported = true;
   }
-  bool stopped = false;
-  for (auto& mine : s.loops) {
-    stopped |= mine.context->stopped();
-    // A loop's signals are emitted on that loop, all in one go (a post per worker cost ~7 ms at
-    // 10,000 workers).
-    asio::post(*mine.context, [keep = state_, signals = &mine.signals] {
-      for (auto& signal : *signals) signal->emit(asio::cancellation_type::terminal);
-    });
-  }
-  if (stopped) return;  // nothing will run: the pool tears the frames down itself
-  std::unique_lock lock(s.mutex);
-  s.changed.wait_for(lock, std::chrono::seconds(5), [&] { return s.workers_alive == 0; });
+  if (!s.workers.cancel_all()) return;  // nothing will run: the pool tears the frames down
+  s.workers.ended_by(clock::now() + std::chrono::seconds(5));
 }
 
 run_report fleet_run::wait() {
@@ -207,7 +171,7 @@ run_report fleet_run::wait() {
   }
   const auto now = clock::now();
   report.summary.threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), total));
-  report.summary.concurrency = s.workers;
+  report.summary.concurrency = s.workers.size();
   report.summary.started_at = std::chrono::system_clock::now() - (now - s.options.start);
   for (std::size_t i = 0; i < total; ++i) {
     if (s.slots[i].done.load(std::memory_order_acquire)) {

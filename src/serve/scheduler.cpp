@@ -4,21 +4,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <random>
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "engine/check_on_loop.hpp"
 #include "engine/loop.hpp"
+#include "engine/worker_group.hpp"
 #include "fleetcheck/serve/schedule.hpp"
 #include "net/asio_aliases.hpp"
 #include "probe/http/kept_connection.hpp"
@@ -108,11 +104,7 @@ struct scheduler::state {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> in_flight{0};
 
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::size_t alive = 0;
-  std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
-  std::vector<asio::io_context*> signal_loops;
+  engine::worker_group workers;  // each loop's dispatcher and workers
 
   asio::awaitable<void> dispatcher(loop_queue& q) {
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -216,23 +208,6 @@ struct scheduler::state {
     }
     return out;
   }
-
-  void spawn(asio::io_context& context, asio::awaitable<void> work,
-             const std::shared_ptr<state>& keep) {
-    signals.push_back(std::make_unique<asio::cancellation_signal>());
-    signal_loops.push_back(&context);
-    {
-      std::lock_guard lock(mutex);
-      ++alive;
-    }
-    asio::co_spawn(
-        context, std::move(work),
-        asio::bind_cancellation_slot(signals.back()->slot(), [keep](const std::exception_ptr&) {
-          std::lock_guard lock(keep->mutex);
-          --keep->alive;
-          keep->changed.notify_all();
-        }));
-  }
 };
 
 scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_state& fleet,
@@ -272,9 +247,10 @@ scheduler::scheduler(engine::loop_pool& pool, probe::tls_contexts& tls, fleet_st
   for (unsigned i = 0; i < loops; ++i) {
     auto& q = *s.queues[i];
     auto& context = *q.l.context;
-    s.spawn(context, s.dispatcher(q), state_);
+    // The state is shared with every coroutine, so that it outlives them whatever happens.
+    s.workers.spawn(context, s.dispatcher(q), state_);
     const std::size_t workers = concurrency / loops + (i < concurrency % loops);
-    for (std::size_t w = 0; w < workers; ++w) s.spawn(context, s.worker(q), state_);
+    for (std::size_t w = 0; w < workers; ++w) s.workers.spawn(context, s.worker(q), state_);
   }
 }
 
@@ -309,15 +285,9 @@ bool scheduler::stop(std::chrono::milliseconds grace, bool keep_connections) {
       }
     });
   }
-  for (std::size_t i = 0; i < s.signals.size(); ++i) {
-    asio::post(*s.signal_loops[i], [keep = state_, signal = s.signals[i].get()] {
-      signal->emit(asio::cancellation_type::terminal);
-    });
-  }
+  stopped |= !s.workers.cancel_all();
   if (stopped) return false;  // nothing will run: the pool tears the frames down itself
-  std::unique_lock lock(s.mutex);
-  // Every worker ended: what they wrote happened before (each one's end takes this lock).
-  return s.changed.wait_for(lock, grace, [&] { return s.alive == 0; });
+  return s.workers.ended_by(std::chrono::steady_clock::now() + grace);
 }
 
 std::size_t scheduler::in_flight() const {
