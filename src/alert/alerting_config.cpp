@@ -18,6 +18,8 @@
 
 namespace fleetcheck::alert {
 
+using config::child;
+
 std::string_view to_string(alert_format f) {
   switch (f) {
     case alert_format::webhook:
@@ -56,8 +58,8 @@ std::vector<std::string> string_list(const yaml_reader& r, const YAML::Node& nod
 
 selector read_selector(const yaml_reader& r, const YAML::Node& node, std::string_view context) {
   std::vector<std::string> targets, groups;
-  if (const auto n = node["targets"]) targets = string_list(r, n, context, "targets");
-  if (const auto n = node["groups"]) groups = string_list(r, n, context, "groups");
+  if (const auto n = child(node, "targets")) targets = string_list(r, n, context, "targets");
+  if (const auto n = child(node, "groups")) groups = string_list(r, n, context, "groups");
   return r.take(selector::make(std::move(targets), std::move(groups)), node, context, "");
 }
 
@@ -114,13 +116,13 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
   r.check_keys(node, channel_keys, context);
   alert_channel c;
   c.origin = r.where(node);
-  const auto name = node["name"];
+  const auto name = child(node, "name");
   if (!name) r.fail(node, context, "missing 'name'");
   c.name = r.scalar(name, context, "name");
   if (c.name.empty()) r.fail(name, context, "'name' must not be empty");
   context = fmt::format("alert '{}'", c.name);
 
-  const auto type = node["type"];
+  const auto type = child(node, "type");
   if (!type) r.fail(node, context, "missing 'type' (slack, webhook or alertmanager)");
   const auto type_name = r.scalar(type, context, "type");
   if (type_name == "slack") {
@@ -134,7 +136,7 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
            fmt::format("'type' must be slack, webhook or alertmanager, not '{}'", type_name));
   }
 
-  const auto url_node = node["url"];
+  const auto url_node = child(node, "url");
   if (!url_node) r.fail(node, context, "missing 'url'");
   const auto url = r.scalar(url_node, context, "url");
   auto target = r.take(config::target_from_url(url, {}), url_node, context, "url");
@@ -146,7 +148,7 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
   for (auto& s : target.settings.secrets) core::add_secret(secrets, std::move(s));
   c.display_url = display_url_of(url, c.format);
 
-  if (const auto n = node["headers"]) {
+  if (const auto n = child(node, "headers")) {
     if (!n.IsMap()) r.fail(n, context, "'headers' must be a mapping of names to values");
     for (const auto& entry : n) {
       auto header = r.scalar(entry.first, context, "headers");
@@ -155,7 +157,7 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
       c.headers.emplace_back(std::move(header), std::move(value));
     }
   }
-  if (const auto n = node["on"]) {
+  if (const auto n = child(node, "on")) {
     c.on.clear();
     for (const auto& state : string_list(r, n, context, "on")) {
       const auto s = health::state_from_string(state);
@@ -166,26 +168,26 @@ alert_channel read_channel(const yaml_reader& r, const YAML::Node& node, std::si
     }
     if (c.on.empty()) r.fail(n, context, "'on' must name at least one state");
   }
-  if (const auto n = node["send_on_resolved"]) {
+  if (const auto n = child(node, "send_on_resolved")) {
     c.send_on_resolved = r.boolean(n, context, "send_on_resolved");
   }
-  if (const auto n = node["group_wait"]) {
+  if (const auto n = child(node, "group_wait")) {
     // 0s is allowed here: every transition is its own message.
     c.group_wait =
         r.take(core::duration_from(r.scalar(n, context, "group_wait")), n, context, "group_wait");
     if (c.group_wait.count() < 0) r.fail(n, context, "'group_wait' must not be negative");
   }
-  if (const auto n = node["rate_limit"]) {
+  if (const auto n = child(node, "rate_limit")) {
     c.limit = r.take(rate_from(r.scalar(n, context, "rate_limit")), n, context, "rate_limit");
   }
-  if (const auto n = node["timeout"]) c.timeout = r.duration(n, context, "timeout");
-  if (const auto n = node["retries"]) {
+  if (const auto n = child(node, "timeout")) c.timeout = r.duration(n, context, "timeout");
+  if (const auto n = child(node, "retries")) {
     c.retries = static_cast<int>(r.number(n, context, "retries", 0, 20));
   }
-  if (const auto n = node["retry_backoff"]) {
+  if (const auto n = child(node, "retry_backoff")) {
     c.retry_backoff = r.duration(n, context, "retry_backoff");
   }
-  if (const auto n = node["resend_every"]) {
+  if (const auto n = child(node, "resend_every")) {
     if (c.format != alert_format::alertmanager) {
       r.fail(n, context, "'resend_every' applies to type alertmanager only");
     }
@@ -201,7 +203,7 @@ maintenance_window read_window(const yaml_reader& r, const YAML::Node& node,
   r.check_keys(node, window_keys, context);
   maintenance_window w;
   w.origin = r.where(node);
-  const auto start = node["start"];
+  const auto start = child(node, "start");
   if (!start) r.fail(node, context, "missing 'start' (hh:mm, e.g. 23:00)");
   const auto hhmm = r.scalar(start, context, "start");
   int h = 0, m = 0;
@@ -213,18 +215,18 @@ maintenance_window read_window(const yaml_reader& r, const YAML::Node& node,
            fmt::format("'start' must be hh:mm from 00:00 to 23:59 (e.g. 23:00), not '{}'", hhmm));
   }
   w.start = std::chrono::hours(h) + std::chrono::minutes(m);
-  const auto length = node["duration"];
+  const auto length = child(node, "duration");
   if (!length) r.fail(node, context, "missing 'duration' (e.g. 1h)");
   w.duration = r.duration(length, context, "duration");
   if (w.duration > std::chrono::hours(24)) {
     r.fail(length, context, "'duration' must be at most 24h");
   }
-  if (const auto n = node["timezone"]) {
+  if (const auto n = child(node, "timezone")) {
     w.timezone = r.scalar(n, context, "timezone");
     w.zone = std::make_shared<const time_zone>(
         r.take(time_zone::load(w.timezone), n, context, "timezone"));
   }
-  if (const auto n = node["every"]) {
+  if (const auto n = child(node, "every")) {
     for (const auto& day : string_list(r, n, context, "every")) {
       const int d = weekday_from_name(day);
       if (d < 0) {
@@ -242,7 +244,7 @@ maintenance_window read_window(const yaml_reader& r, const YAML::Node& node,
 
 alerting_config read_alerting(const yaml_reader& r, const YAML::Node& root) {
   alerting_config out;
-  if (const auto list = root["alerting"]) {
+  if (const auto list = child(root, "alerting")) {
     if (!list.IsSequence()) r.fail(list, "alerting", "expected a list of alert channels");
     std::size_t index = 0;
     for (const auto& node : list) {
@@ -256,10 +258,10 @@ alerting_config read_alerting(const yaml_reader& r, const YAML::Node& root) {
       out.channels.push_back(std::move(channel));
     }
   }
-  if (const auto n = root["maintenance"]) {
+  if (const auto n = child(root, "maintenance")) {
     // One mapping (Gatus's global window) or a list of them.
     if (n.IsMap()) {
-      const auto enabled = n["enabled"];
+      const auto enabled = child(n, "enabled");
       if (!enabled || r.boolean(enabled, "maintenance", "enabled")) {
         out.maintenance.push_back(read_window(r, n, "maintenance"));
       }
@@ -267,7 +269,7 @@ alerting_config read_alerting(const yaml_reader& r, const YAML::Node& root) {
       std::size_t index = 0;
       for (const auto& node : n) {
         const auto context = fmt::format("maintenance[{}]", index++);
-        const auto enabled = node.IsMap() ? node["enabled"] : YAML::Node();
+        const auto enabled = node.IsMap() ? child(node, "enabled") : YAML::Node();
         if (enabled && !r.boolean(enabled, context, "enabled")) continue;
         out.maintenance.push_back(read_window(r, node, context));
       }

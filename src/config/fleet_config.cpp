@@ -36,12 +36,12 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
   std::string context = fmt::format("targets[{}]", index);
   if (!node.IsMap()) r.fail(node, context, "expected a mapping with at least 'url'");
   std::string name;
-  if (const auto n = node["name"]) {
+  if (const auto n = child(node, "name")) {
     name = r.scalar(n, context, "name");
     if (name.empty()) r.fail(n, context, "'name' must not be empty");
     context = fmt::format("target '{}'", name);
   }
-  const auto url_node = node["url"];
+  const auto url_node = child(node, "url");
   if (!url_node) r.fail(node, context, "missing 'url'");
   auto t =
       r.take(target_from_url(r.scalar(url_node, context, "url"), inherited), url_node, context, "");
@@ -51,7 +51,7 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
   std::vector<std::string_view> allowed(common_target_keys().begin(), common_target_keys().end());
   const auto own = protocol_keys(t.spec);
   allowed.insert(allowed.end(), own.begin(), own.end());
-  if (const auto n = node["reuse_connection"];
+  if (const auto n = child(node, "reuse_connection");
       n && !std::holds_alternative<core::http_spec>(t.spec)) {
     // A stream or TLS check's connection is what it checks, and gRPC reuse is not implemented:
     // say why rather than only "does not apply".
@@ -66,7 +66,7 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
   read_settings(r, node, context, t.settings);
 
   if (!name.empty()) t.name = std::move(name);
-  if (const auto n = node["group"]) t.group = r.scalar(n, context, "group");
+  if (const auto n = child(node, "group")) t.group = r.scalar(n, context, "group");
   t.url = core::redact(t.url, t.settings.secrets);
   t.name = core::redact(t.name, t.settings.secrets);
   t.origin = r.where(node);
@@ -75,7 +75,7 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
 
 fleet_config read_fleet(const yaml_reader& r, const YAML::Node& root,
                         const settings_overlay& flags) {
-  if (const auto key = gatus_only_key(root); key && !root["targets"]) {
+  if (const auto key = gatus_only_key(root); key && !child(root, "targets")) {
     r.fail(key, "",
            fmt::format("'{}' is a Gatus key, but this file has no 'endpoints:' (Gatus can merge a "
                        "directory of files; fleetcheck reads one): give the file with the "
@@ -84,17 +84,17 @@ fleet_config read_fleet(const yaml_reader& r, const YAML::Node& root,
   }
   r.check_keys(root, top_keys, "");
   fleet_config config;
-  if (const auto n = root["deadline"]) config.deadline = r.duration(n, "", "deadline");
-  if (const auto n = root["concurrency"]) {
+  if (const auto n = child(root, "deadline")) config.deadline = r.duration(n, "", "deadline");
+  if (const auto n = child(root, "concurrency")) {
     config.concurrency = static_cast<std::size_t>(r.number(n, "", "concurrency", 1, 1'000'000));
   }
   core::check_settings inherited;
-  if (const auto n = root["defaults"]) {
+  if (const auto n = child(root, "defaults")) {
     r.check_keys(n, all_settings_keys(), "defaults");
     read_settings(r, n, "defaults", inherited);
   }
   if (flags) flags(inherited);
-  const auto targets = root["targets"];
+  const auto targets = child(root, "targets");
   if (!targets) {
     r.fail(root, "",
            "missing 'targets': list the services to check (a Gatus config has 'endpoints:')");

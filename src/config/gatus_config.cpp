@@ -81,9 +81,11 @@ void note_suites(const yaml_reader& r, const YAML::Node& suites, gatus_notices& 
   std::size_t index = 0;
   for (const auto& suite : suites) {
     std::string name = fmt::format("suites[{}]", index++);
-    if (suite.IsMap() && suite["name"] && suite["name"].IsScalar()) {
-      name = suite["name"].Scalar();
-      if (suite["group"] && suite["group"].IsScalar()) name = suite["group"].Scalar() + "/" + name;
+    const auto suite_name = child(suite, "name");
+    if (suite_name && suite_name.IsScalar()) {
+      name = suite_name.Scalar();
+      const auto group = child(suite, "group");
+      if (group && group.IsScalar()) name = group.Scalar() + "/" + name;
     }
     notices.suite(std::move(name));
   }
@@ -92,7 +94,7 @@ void note_suites(const yaml_reader& r, const YAML::Node& suites, gatus_notices& 
 }  // namespace
 
 bool is_gatus_config(const YAML::Node& root) {
-  return root.IsMap() && (root["endpoints"] || root["suites"]);
+  return root.IsMap() && (child(root, "endpoints") || child(root, "suites"));
 }
 
 YAML::Node gatus_only_key(const YAML::Node& root) {
@@ -113,12 +115,12 @@ fleet_config read_gatus_config(const YAML::Node& document, std::string_view sour
   const auto root = with_merge_keys(r, document, "");
   gatus_notices notices;
   check_top_keys(r, document, root, notices);
-  note_suites(r, root["suites"], notices);
+  note_suites(r, child(root, "suites"), notices);
 
   core::check_settings inherited = gatus_client_defaults();
   if (flags) flags(inherited);
   std::vector<gatus_endpoint> endpoints;
-  if (const auto list = root["endpoints"]; list && !list.IsNull()) {
+  if (const auto list = child(root, "endpoints"); list && !list.IsNull()) {
     if (!list.IsSequence()) r.fail(list, "", "'endpoints' must be a list");
     endpoints.reserve(list.size());
     std::size_t index = 0;
@@ -153,12 +155,13 @@ fleet_config read_gatus_config(const YAML::Node& document, std::string_view sour
     config.targets.push_back(std::move(e.target));
   }
   if (config.targets.empty()) {
-    const auto where = root["endpoints"] ? root["endpoints"] : document;
-    r.fail(where, "",
+    const auto list = child(root, "endpoints");
+    r.fail(list ? list : document, "",
            !endpoints.empty() ? "every endpoint is disabled (enabled: false): nothing to check"
-           : root["suites"]   ? "no endpoints: nothing to check (fleetcheck does not run Gatus "
-                                "suites)"
-                              : "'endpoints' is empty: nothing to check");
+           : child(root, "suites")
+               ? "no endpoints: nothing to check (fleetcheck does not run Gatus "
+                 "suites)"
+               : "'endpoints' is empty: nothing to check");
   }
   config.notices = notices.lines(source);
   return config;

@@ -124,10 +124,10 @@ void read_client_tls(const yaml_reader& r, const YAML::Node& node, std::string_v
   const auto map = with_merge_keys(r, node, context);
   r.check_keys(map, client_tls_keys, fmt::format("{}: client.tls", context));
   std::string cert, key;
-  if (const auto n = map["certificate-file"]) {
+  if (const auto n = child(map, "certificate-file")) {
     cert = r.readable_file(n, context, "client.tls.certificate-file");
   }
-  if (const auto n = map["private-key-file"]) {
+  if (const auto n = child(map, "private-key-file")) {
     key = r.readable_file(n, context, "client.tls.private-key-file");
   }
   // Gatus drops a half mTLS setting without a word; here it is the mistake it most likely is.
@@ -139,7 +139,7 @@ void read_client_tls(const yaml_reader& r, const YAML::Node& node, std::string_v
     tls.cert_file = std::move(cert);
     tls.key_file = std::move(key);
   }
-  if (const auto n = map["renegotiation"]) {
+  if (const auto n = child(map, "renegotiation")) {
     r.scalar(n, context, "client.tls.renegotiation");
     out.not_applied.emplace_back("client.tls.renegotiation");
   }
@@ -150,26 +150,27 @@ void read_client(const yaml_reader& r, const YAML::Node& node, std::string_view 
   if (node.IsNull()) return;  // `client:` alone: Gatus's defaults
   const auto map = with_merge_keys(r, node, context);
   r.check_keys(map, client_keys, fmt::format("{}: client", context));
-  if (const auto n = map["timeout"]) s.timeout = r.duration(n, context, "client.timeout");
-  if (const auto n = map["insecure"]) {
+  if (const auto n = child(map, "timeout")) s.timeout = r.duration(n, context, "client.timeout");
+  if (const auto n = child(map, "insecure")) {
     s.tls.insecure_skip_verify = r.boolean(n, context, "client.insecure");
   }
-  if (const auto n = map["ignore-redirect"]) {
+  if (const auto n = child(map, "ignore-redirect")) {
     s.http.follow_redirects = r.boolean(n, context, "client.ignore-redirect") ? 0 : gatus_redirects;
   }
-  if (const auto n = map["tls"]; n && !n.IsNull()) read_client_tls(r, n, context, s.tls, out);
+  if (const auto n = child(map, "tls"); n && !n.IsNull())
+    read_client_tls(r, n, context, s.tls, out);
   for (const auto key : unapplied_client_keys) {
     if (map[std::string(key)]) out.not_applied.push_back(fmt::format("client.{}", key));
   }
   // Only ICMP checks use the network (ip, ip4, ip6); fleetcheck pings the first address.
-  if (map["network"]) out.ignored.emplace_back("client.network");
+  if (child(map, "network")) out.ignored.emplace_back("client.network");
 }
 
 /// Reads the conditions (Gatus requires at least one); says whether one needs a WHOIS lookup,
 /// which fleetcheck does not do.
 bool read_gatus_conditions(const yaml_reader& r, const YAML::Node& map, const YAML::Node& node,
                            std::string_view context, core::check_settings& s) {
-  const auto list = map["conditions"];
+  const auto list = child(map, "conditions");
   if (!list || list.IsNull() || (list.IsSequence() && list.size() == 0)) {
     r.fail(list ? list : node, context,
            "no conditions: Gatus requires at least one, e.g. '[STATUS] == 200'");
@@ -199,11 +200,11 @@ bool read_gatus_conditions(const yaml_reader& r, const YAML::Node& map, const YA
 void hide_what_ui_hides(const yaml_reader& r, const YAML::Node& ui, std::string_view context,
                         const std::string& url, core::target& t) {
   if (!ui.IsMap()) return;
-  if (const auto n = ui["hide-url"]; n && r.boolean(n, context, "ui.hide-url")) {
+  if (const auto n = child(ui, "hide-url"); n && r.boolean(n, context, "ui.hide-url")) {
     core::add_secret(t.settings.secrets, url);
     core::add_secret(t.settings.secrets, t.url);
   }
-  if (const auto n = ui["hide-hostname"]; n && r.boolean(n, context, "ui.hide-hostname")) {
+  if (const auto n = child(ui, "hide-hostname"); n && r.boolean(n, context, "ui.hide-hostname")) {
     core::add_secret(t.settings.secrets, t.at().host);
   }
 }
@@ -213,8 +214,8 @@ void hide_what_ui_hides(const yaml_reader& r, const YAML::Node& ui, std::string_
 core::expected<core::target> dns_target(const yaml_reader& r, const YAML::Node& block,
                                         const std::string& url, std::string_view context,
                                         const core::check_settings& inherited) {
-  const auto name_node = block["query-name"];
-  const auto type_node = block["query-type"];
+  const auto name_node = child(block, "query-name");
+  const auto type_node = child(block, "query-type");
   if (!name_node || !type_node) {
     return core::unexpected{"needs both 'query-name' and 'query-type' (as in Gatus)"};
   }
@@ -245,21 +246,22 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
   }
   const auto map = with_merge_keys(r, node, context);
   std::string name, group;
-  if (const auto n = map["name"]) name = r.scalar(n, context, "name");
-  if (const auto n = map["group"]) group = r.scalar(n, context, "group");
+  if (const auto n = child(map, "name")) name = r.scalar(n, context, "name");
+  if (const auto n = child(map, "group")) group = r.scalar(n, context, "group");
   // Gatus tells apart two endpoints of one name by their groups; so do fleetcheck's names.
   const auto display = group.empty() ? name : group + "/" + name;
   if (!name.empty()) context = fmt::format("endpoint '{}'", display);
   check_endpoint_keys(r, map, context);  // first: a misspelt `name` is a typo, not a missing name
-  if (!map["name"]) r.fail(node, context, "missing 'name' (Gatus requires one)");
-  if (name.empty()) r.fail(map["name"], context, "'name' must not be empty");
+  if (!child(map, "name")) r.fail(node, context, "missing 'name' (Gatus requires one)");
+  if (name.empty()) r.fail(child(map, "name"), context, "'name' must not be empty");
   if (display.find_first_of("\"\\") != std::string::npos) {
-    r.fail(map["name"], context, "the name and group must not contain \" or \\ (as in Gatus)");
+    r.fail(child(map, "name"), context,
+           "the name and group must not contain \" or \\ (as in Gatus)");
   }
 
   gatus_endpoint out;
-  if (const auto n = map["enabled"]) out.enabled = r.boolean(n, context, "enabled");
-  const auto url_node = map["url"];
+  if (const auto n = child(map, "enabled")) out.enabled = r.boolean(n, context, "enabled");
+  const auto url_node = child(map, "url");
   if (!url_node) r.fail(node, context, "missing 'url'");
   const auto url = r.scalar(url_node, context, "url");
   if (url.empty()) r.fail(url_node, context, "'url' is empty");
@@ -269,7 +271,7 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
   auto& t = out.target;
   const auto scheme_end = url.find("://");
   const auto scheme = url.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
-  if (const auto dns = map["dns"]; dns && !dns.IsNull()) {
+  if (const auto dns = child(map, "dns"); dns && !dns.IsNull()) {
     const auto block = with_merge_keys(r, dns, context);
     r.check_keys(block, dns_keys, fmt::format("{}: dns", context));
     t = r.take(dns_target(r, block, url, context, inherited), dns, context, "dns");
@@ -311,7 +313,7 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
 
   const bool whois = read_gatus_conditions(r, map, node, context, s);
   // Gatus ignores method, headers and graphql on tcp:// endpoints; they are still checked here.
-  if (const auto n = map["method"]) {
+  if (const auto n = child(map, "method")) {
     auto method = upper_method(r, n, context);
     if (tcp) {
       out.ignored_on_tcp.emplace_back("method");
@@ -319,18 +321,18 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
       sent.http.request.method = std::move(method);
     }
   }
-  if (const auto n = map["headers"]; n && !n.IsNull()) {
+  if (const auto n = child(map, "headers"); n && !n.IsNull()) {
     core::check_settings scratch;
     read_headers(r, with_merge_keys(r, n, context), context, tcp ? scratch : sent);
     if (tcp) out.ignored_on_tcp.emplace_back("headers");
   }
   bool graphql = false;
-  if (const auto n = map["graphql"]) {
+  if (const auto n = child(map, "graphql")) {
     graphql = r.boolean(n, context, "graphql");
     if (tcp) out.ignored_on_tcp.emplace_back("graphql");
   }
   std::string body;
-  if (const auto n = map["body"]) {
+  if (const auto n = child(map, "body")) {
     body = expand_body(r.scalar(n, context, "body"), name, group, url);
   }
   if (tcp) {
@@ -361,9 +363,9 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
       if (map[key]) out.ignored.emplace_back(key);
     }
   }
-  if (const auto n = map["client"]) read_client(r, n, context, s, out);
-  if (const auto n = map["interval"]) t.interval = r.duration(n, context, "interval");
-  if (const auto n = map["ssh"]) {
+  if (const auto n = child(map, "client")) read_client(r, n, context, s, out);
+  if (const auto n = child(map, "interval")) t.interval = r.duration(n, context, "interval");
+  if (const auto n = child(map, "ssh")) {
     if (!n.IsNull()) {
       r.check_keys(with_merge_keys(r, n, context), ssh_keys, fmt::format("{}: ssh", context));
     }
@@ -378,7 +380,7 @@ gatus_endpoint read_gatus_endpoint(const yaml_reader& r, const YAML::Node& node,
                      "WHOIS lookups");
   }
 
-  if (const auto n = map["ui"]) hide_what_ui_hides(r, n, context, url, t);
+  if (const auto n = child(map, "ui")) hide_what_ui_hides(r, n, context, url, t);
   for (auto& secret : r.take_env_secrets()) core::add_secret(s.secrets, std::move(secret));
   // Trying again cannot help a check that is never made.
   if (std::holds_alternative<core::unsupported_spec>(t.spec)) s.retries = 0;

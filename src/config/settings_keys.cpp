@@ -115,11 +115,12 @@ std::string unescape(const std::string& in) {
 void read_tls(const yaml_reader& r, const YAML::Node& n, std::string_view context,
               core::tls_settings& tls) {
   r.check_keys(n, tls_keys, fmt::format("{}{}tls", context, context.empty() ? "" : ": "));
-  if (const auto v = n["ca_file"]) tls.ca_file = r.readable_file(v, context, "ca_file");
-  if (const auto v = n["cert_file"]) tls.cert_file = r.readable_file(v, context, "cert_file");
-  if (const auto v = n["key_file"]) tls.key_file = r.readable_file(v, context, "key_file");
-  if (const auto v = n["server_name"]) tls.server_name = r.scalar(v, context, "server_name");
-  if (const auto v = n["insecure_skip_verify"]) {
+  if (const auto v = child(n, "ca_file")) tls.ca_file = r.readable_file(v, context, "ca_file");
+  if (const auto v = child(n, "cert_file"))
+    tls.cert_file = r.readable_file(v, context, "cert_file");
+  if (const auto v = child(n, "key_file")) tls.key_file = r.readable_file(v, context, "key_file");
+  if (const auto v = child(n, "server_name")) tls.server_name = r.scalar(v, context, "server_name");
+  if (const auto v = child(n, "insecure_skip_verify")) {
     tls.insecure_skip_verify = r.boolean(v, context, "insecure_skip_verify");
   }
   if (tls.cert_file.empty() != tls.key_file.empty()) {
@@ -179,16 +180,16 @@ double read_jitter(const yaml_reader& r, const YAML::Node& n, std::string_view c
 
 void read_health(const yaml_reader& r, const YAML::Node& map, std::string_view context,
                  core::health_settings& into) {
-  if (const auto n = map["interval"]) into.interval = r.duration(n, context, "interval");
-  if (const auto n = map["jitter"]) into.jitter = read_jitter(r, n, context);
-  if (const auto n = map["healthy_threshold"]) {
+  if (const auto n = child(map, "interval")) into.interval = r.duration(n, context, "interval");
+  if (const auto n = child(map, "jitter")) into.jitter = read_jitter(r, n, context);
+  if (const auto n = child(map, "healthy_threshold")) {
     into.healthy_threshold = static_cast<int>(r.number(n, context, "healthy_threshold", 1, 100));
   }
-  if (const auto n = map["unhealthy_threshold"]) {
+  if (const auto n = child(map, "unhealthy_threshold")) {
     into.unhealthy_threshold =
         static_cast<int>(r.number(n, context, "unhealthy_threshold", 1, 100));
   }
-  if (const auto n = map["degraded_when"]) {
+  if (const auto n = child(map, "degraded_when")) {
     if (!n.IsSequence()) {
       r.fail(n, context, "'degraded_when' must be a list, e.g. ['[RESPONSE_TIME] > 500']");
     }
@@ -257,43 +258,45 @@ std::string_view protocol_label(const core::protocol_spec& spec) {
 void read_settings(const yaml_reader& r, const YAML::Node& map, std::string_view context,
                    core::check_settings& into) {
   auto& http = into.http;
-  if (const auto n = map["timeout"]) into.timeout = r.duration(n, context, "timeout");
-  if (const auto n = map["retries"])
+  if (const auto n = child(map, "timeout")) into.timeout = r.duration(n, context, "timeout");
+  if (const auto n = child(map, "retries"))
     into.retries = static_cast<int>(r.number(n, context, "retries", 0, 10));
-  if (const auto n = map["conditions"]) read_conditions(r, n, context, into);
-  if (const auto n = map["method"]) http.request.method = upper_method(r, n, context);
-  if (const auto n = map["headers"]) read_headers(r, n, context, into);
-  if (const auto n = map["basic_auth"]) {
+  if (const auto n = child(map, "conditions")) read_conditions(r, n, context, into);
+  if (const auto n = child(map, "method")) http.request.method = upper_method(r, n, context);
+  if (const auto n = child(map, "headers")) read_headers(r, n, context, into);
+  if (const auto n = child(map, "basic_auth")) {
     r.check_keys(n, basic_auth_keys, context);
-    if (!n["username"]) r.fail(n, context, "basic_auth needs a username");
-    set_basic_auth(into, r.scalar(n["username"], context, "username"),
-                   n["password"] ? r.scalar(n["password"], context, "password") : "");
+    if (!child(n, "username")) r.fail(n, context, "basic_auth needs a username");
+    set_basic_auth(into, r.scalar(child(n, "username"), context, "username"),
+                   child(n, "password") ? r.scalar(child(n, "password"), context, "password") : "");
   }
-  if (const auto n = map["bearer_token"]) {
+  if (const auto n = child(map, "bearer_token")) {
     auto token = r.scalar(n, context, "bearer_token");
     if (token.empty()) r.fail(n, context, "'bearer_token' is empty");
     core::add_secret(into.secrets, token);
     set_header(http.request, "Authorization", "Bearer " + token);
   }
-  if (const auto n = map["tls"]) read_tls(r, n, context, into.tls);
-  if (const auto n = map["follow_redirects"]) {
+  if (const auto n = child(map, "tls")) read_tls(r, n, context, into.tls);
+  if (const auto n = child(map, "follow_redirects")) {
     http.follow_redirects = static_cast<int>(r.number(n, context, "follow_redirects", 0, 20));
   }
-  if (const auto n = map["reuse_connection"]) {
+  if (const auto n = child(map, "reuse_connection")) {
     http.reuse_connection = r.boolean(n, context, "reuse_connection");
   }
-  if (const auto n = map["body"]) http.request.body = r.scalar(n, context, "body");
-  if (const auto n = map["expect_status"]) http.expect_status = read_status_set(r, n, context);
-  if (const auto n = map["max_body"]) {
+  if (const auto n = child(map, "body")) http.request.body = r.scalar(n, context, "body");
+  if (const auto n = child(map, "expect_status"))
+    http.expect_status = read_status_set(r, n, context);
+  if (const auto n = child(map, "max_body")) {
     http.max_body_bytes =
         r.take(parse_size(r.scalar(n, context, "max_body")), n, context, "max_body");
   }
-  if (const auto n = map["max_header"]) {
+  if (const auto n = child(map, "max_header")) {
     http.max_header_bytes =
         r.take(parse_size(r.scalar(n, context, "max_header")), n, context, "max_header");
   }
-  if (const auto n = map["send"]) into.stream.send = unescape(r.scalar(n, context, "send"));
-  if (const auto n = map["expect"]) into.stream.expect = unescape(r.scalar(n, context, "expect"));
+  if (const auto n = child(map, "send")) into.stream.send = unescape(r.scalar(n, context, "send"));
+  if (const auto n = child(map, "expect"))
+    into.stream.expect = unescape(r.scalar(n, context, "expect"));
   read_health(r, map, context, into.health);
   for (auto& secret : r.take_env_secrets()) core::add_secret(into.secrets, std::move(secret));
 }

@@ -16,6 +16,21 @@
 
 namespace fleetcheck::config {
 
+YAML::Node child(const YAML::Node& map, std::string_view key) {
+  if (map.IsDefined() && map.IsMap()) {
+    for (const auto& entry : map) {
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+    }
+  }
+  // What yaml-cpp returns for a missing key, made once: it holds nothing shared (assigning to
+  // it or reading it throws), so handing out copies is safe from any thread.
+  static const YAML::Node absent = [] {
+    const YAML::Node empty(YAML::NodeType::Map);
+    return empty["(missing key)"];
+  }();
+  return absent;
+}
+
 void yaml_reader::fail(const YAML::Node& at, std::string_view context,
                        std::string_view message) const {
   const auto line = at.Mark().line >= 0 ? at.Mark().line + 1 : 0;

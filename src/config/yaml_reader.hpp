@@ -19,6 +19,13 @@ enum class env_syntax {
   shell,   ///< Gatus files: ${VAR} and $VAR, as Go's os.ExpandEnv reads them
 };
 
+/// `map[key]`, without what yaml-cpp's operator[] costs for a key that is not there: it formats
+/// the missing key through a std::stringstream for the error message of the node it returns
+/// (~1 µs; a target is asked for ~40 keys it mostly does not have, and at 10,000 targets that was
+/// a fifth of reading the file). The same answer otherwise: the value, or a node that is not
+/// defined (false in a condition, throws when read). Not a map, or itself missing: not defined.
+YAML::Node child(const YAML::Node& map, std::string_view key);
+
 /// Reads values out of one YAML document. Every failure throws core::config_error
 /// "source:line: context: message"; `context` names the target ("target 'api'") or section.
 class yaml_reader {
