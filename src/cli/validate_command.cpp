@@ -62,7 +62,9 @@ void add_protocol_json(json& out, const core::grpc_spec& spec, const core::check
                        const auto& hide) {
   json metadata = json::object();
   for (const auto& [name, value] : s.http.request.headers) metadata[name] = hide(value);
-  out["grpc"] = {{"service", spec.service}, {"metadata", metadata}};
+  out["grpc"] = {{"service", spec.service},
+                 {"metadata", metadata},
+                 {"reuse_connection", s.http.reuse_connection}};
 }
 void add_protocol_json(json& out, const core::tls_spec&, const core::check_settings& s,
                        const auto& hide) {

@@ -51,13 +51,11 @@ core::target read_target(const yaml_reader& r, const YAML::Node& node, std::size
   std::vector<std::string_view> allowed(common_target_keys().begin(), common_target_keys().end());
   const auto own = protocol_keys(t.spec);
   allowed.insert(allowed.end(), own.begin(), own.end());
-  if (const auto n = child(node, "reuse_connection");
-      n && !std::holds_alternative<core::http_spec>(t.spec)) {
-    // A stream or TLS check's connection is what it checks, and gRPC reuse is not implemented:
-    // say why rather than only "does not apply".
+  if (const auto n = child(node, "reuse_connection"); n && !t.can_keep_connection()) {
+    // A stream or TLS check's connection is what it checks: say so rather than "does not apply".
     r.fail(n, context,
-           fmt::format("'reuse_connection' does not apply to {} targets (only http:// and "
-                       "https:// checks keep their connection; a {} check opens a fresh one "
+           fmt::format("'reuse_connection' does not apply to {} targets (http(s):// and "
+                       "grpc(s):// checks keep their connection; a {} check opens a fresh one "
                        "every round)",
                        protocol_label(t.spec), protocol_label(t.spec)));
   }

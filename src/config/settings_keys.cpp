@@ -24,7 +24,7 @@ constexpr std::string_view http_keys[] = {
     "tls",    "follow_redirects", "basic_auth", "bearer_token",  "reuse_connection"};
 constexpr std::string_view tcp_keys[] = {"send", "expect"};
 // gRPC: headers become request metadata (authorization, x-api-key...); tls as for https://.
-constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token"};
+constexpr std::string_view grpc_keys[] = {"headers", "tls", "bearer_token", "reuse_connection"};
 constexpr std::string_view tls_target_keys[] = {"tls", "send", "expect"};
 constexpr std::string_view settings_keys[] = {"timeout",
                                               "conditions",

@@ -158,8 +158,7 @@ struct scheduler::state {
   }
 
   static bool reuses(const core::target& target) {
-    return target.settings.http.reuse_connection &&
-           std::holds_alternative<core::http_spec>(target.spec);
+    return target.settings.http.reuse_connection && target.can_keep_connection();
   }
 
   /// The target's slot for a kept connection, or null when it connects afresh every round.

@@ -1,5 +1,6 @@
-// serve's reuse_connection: an http(s) target's connection kept between checks, over loopback,
-// against a scripted in-process server that counts its accepts, and against the mock over TLS.
+// serve's reuse_connection: an http(s) or grpc target's connection kept between checks, over
+// loopback, against a scripted in-process server that counts its accepts, and against the mock over
+// TLS.
 #include <unistd.h>
 
 #include <atomic>
@@ -21,12 +22,12 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "engine/check_on_loop.hpp"
-#include "engine/loop.hpp"
 #include "fleetcheck/mock/mock_fleet.hpp"
 #include "fleetcheck/probe/tls_contexts.hpp"
+#include "loop_checks.hpp"
 #include "mock_fixture.hpp"
 #include "net/asio_aliases.hpp"
 #include "probe/http/kept_connection.hpp"
@@ -165,22 +166,13 @@ class reuse : public ::testing::Test {
 
   core::probe_result check(const core::target& t, probe::kept_connection* kept,
                            probe::tls_contexts& tls) {
-    std::atomic<core::probe_phase> phase{core::probe_phase::queued};
-    std::optional<core::probe_result> out;
-    const core::deadline bound{net::clock::now() + t.settings.timeout,
-                               core::deadline_reason::timeout};
-    asio::co_spawn(*l_.context, engine::check_on_loop(l_, tls, t, bound, phase, kept),
-                   [&](const std::exception_ptr&, core::probe_result r) { out = std::move(r); });
-    l_.context->restart();
-    for (int i = 0; i < 1000 && !out; ++i) l_.context->run_one_for(10ms);
-    if (!out) throw std::runtime_error("the check did not finish within 10 s");
-    return std::move(*out);
+    return loop_.check(t, kept, tls);
   }
   core::probe_result check(const core::target& t, probe::kept_connection* kept) {
     return check(t, kept, tls_);
   }
 
-  engine::loop l_{""};
+  test_support::loop_checks loop_;
   probe::tls_contexts tls_;
   probe::kept_connection kept_;
   scripted_server server_;
@@ -208,8 +200,7 @@ TEST_F(reuse, a_kept_connection_outlives_the_timeout_of_the_check_that_opened_it
   // passes while the loop runs on (serve's rounds are further apart than their timeouts).
   const auto t = http_target(server_.url(), 200ms);
   ASSERT_EQ(check(t, &kept_).outcome, core::outcome::healthy);
-  l_.context->restart();
-  l_.context->run_for(400ms);
+  loop_.idle_for(400ms);
   ASSERT_TRUE(kept_.holds());
   const auto r = check(t, &kept_);
   EXPECT_EQ(r.outcome, core::outcome::healthy) << r.error;
@@ -338,6 +329,147 @@ TEST_F(reuse, https_keeps_its_tls_connection_and_its_certificate_facts) {
   EXPECT_EQ(fleet.connections_accepted(), 1u);
   EXPECT_EQ(fleet.requests_served(), 4u);
   kept_.close();
+  fleet.stop();
+  std::filesystem::remove_all(dir);
+}
+
+/// grpc:// with reuse_connection: the calls of later rounds are new streams on the kept HTTP/2
+/// session, against the mock's gRPC health service (which counts its accepts).
+class grpc_reuse : public ::testing::Test {
+ protected:
+  grpc_reuse() {
+    auto o = test_support::quick_mock(1, 0ms);
+    o.protocol = mock::protocol::grpc;
+    fleet_ = std::make_unique<mock::mock_fleet>(o);
+    fleet_->start();
+  }
+  ~grpc_reuse() override {
+    kept_.close();
+    fleet_->stop();
+  }
+  core::target target(const std::string& service, core::duration timeout = 2s) {
+    core::check_settings s;
+    s.timeout = timeout;
+    s.http.reuse_connection = true;
+    return test_support::make_target(fleet_->url(0) + "/" + service, "t", s);
+  }
+  core::probe_result check(const core::target& t) { return loop_.check(t, &kept_, tls_); }
+
+  std::unique_ptr<mock::mock_fleet> fleet_;
+  test_support::loop_checks loop_;
+  probe::tls_contexts tls_;
+  probe::kept_connection kept_;
+};
+
+TEST_F(grpc_reuse, rounds_are_streams_of_one_connection_and_say_so) {
+  const auto t = target("serving");
+  for (int round = 0; round < 5; ++round) {
+    const auto r = check(t);
+    ASSERT_EQ(r.outcome, core::outcome::healthy) << r.error;
+    ASSERT_TRUE(r.grpc.has_value());
+    EXPECT_EQ(r.grpc->serving_status, "SERVING");
+    EXPECT_EQ(r.connection_reused, round > 0) << "round " << round;
+    if (round > 0) {
+      EXPECT_EQ(r.phases.connect, 0);
+    }
+  }
+  EXPECT_EQ(fleet_->connections_accepted(), 1u);
+  EXPECT_EQ(fleet_->requests_served(), 5u);
+  EXPECT_TRUE(kept_.holds());
+}
+
+TEST_F(grpc_reuse, a_service_that_is_down_answers_cleanly_and_keeps_the_connection) {
+  // NOT_SERVING, and grpc-status 12 in trailers only: the service's answer, on a sound session.
+  const std::pair<const char*, core::outcome> rounds[] = {{"not-serving", core::outcome::unhealthy},
+                                                          {"unimplemented", core::outcome::error},
+                                                          {"serving", core::outcome::healthy}};
+  for (const auto& [service, outcome] : rounds) {
+    const auto r = check(target(service));
+    EXPECT_EQ(r.outcome, outcome) << service << ": " << r.error;
+    EXPECT_EQ(r.connection_reused, std::string(service) != "not-serving") << service;
+  }
+  EXPECT_EQ(fleet_->connections_accepted(), 1u);
+}
+
+TEST_F(grpc_reuse, a_goaway_that_refuses_the_call_is_retried_once_on_a_fresh_connection) {
+  ASSERT_EQ(check(target("serving")).outcome, core::outcome::healthy);
+  // The mock answers this service with GOAWAY (last stream 0: ours not processed) and closes.
+  // Refused on the kept connection, the call goes once more on a fresh one, which the server
+  // refuses as well: that is the check's answer, and nothing is kept.
+  const auto r = check(target("goaway"));
+  EXPECT_EQ(r.outcome, core::outcome::error);
+  EXPECT_THAT(r.error, ::testing::HasSubstr("GOAWAY (ENHANCE_YOUR_CALM)"));
+  EXPECT_FALSE(r.connection_reused);
+  EXPECT_EQ(fleet_->connections_accepted(), 2u);
+  EXPECT_FALSE(kept_.holds());
+  const auto next = check(target("serving"));
+  EXPECT_EQ(next.outcome, core::outcome::healthy) << next.error;
+  EXPECT_FALSE(next.connection_reused);
+  EXPECT_EQ(fleet_->connections_accepted(), 3u);
+}
+
+TEST_F(grpc_reuse, a_broken_session_is_dropped_and_reported_not_retried) {
+  ASSERT_EQ(check(target("serving")).outcome, core::outcome::healthy);
+  for (const auto* service : {"rst-stream", "garbage"}) {
+    const auto r = check(target(service));
+    EXPECT_EQ(r.outcome, core::outcome::error) << service;
+    EXPECT_TRUE(r.connection_reused) << service << ": the answer came on the kept connection";
+    EXPECT_FALSE(kept_.holds()) << service;
+    ASSERT_EQ(check(target("serving")).outcome, core::outcome::healthy);
+  }
+  EXPECT_EQ(fleet_->connections_accepted(), 3u);
+}
+
+TEST_F(grpc_reuse, a_timeout_on_the_kept_session_drops_it_and_is_not_retried) {
+  ASSERT_EQ(check(target("serving")).outcome, core::outcome::healthy);
+  const auto r = check(target("hang", 300ms));
+  EXPECT_EQ(r.outcome, core::outcome::timeout);
+  EXPECT_FALSE(kept_.holds());
+  EXPECT_EQ(fleet_->connections_accepted(), 1u);
+}
+
+TEST_F(grpc_reuse, a_server_that_went_away_while_idle_is_not_written_to) {
+  ASSERT_EQ(check(target("serving")).outcome, core::outcome::healthy);
+  const auto t = target("serving");
+  fleet_->stop();  // closes the kept connection from the server's side, and the port
+  loop_.idle_for(50ms);
+  const auto r = check(t);
+  EXPECT_EQ(r.outcome, core::outcome::error);
+  EXPECT_EQ(r.failure, core::failure::connection_refused) << r.error;
+  EXPECT_FALSE(r.connection_reused);
+}
+
+TEST_F(grpc_reuse, grpcs_keeps_its_tls_session_and_certificate_facts) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("fleetcheck-grpc-reuse-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  test_support::test_pki pki(dir.string());
+  const auto leaf = pki.issue("grpc", {"127.0.0.1"});
+  auto o = test_support::quick_mock(1, 0ms);
+  o.protocol = mock::protocol::grpc;
+  o.tls = true;
+  o.cert_file = leaf.cert;
+  o.key_file = leaf.key;
+  mock::mock_fleet fleet(o);
+  fleet.start();
+  core::check_settings s;
+  s.timeout = 2s;
+  s.http.reuse_connection = true;
+  s.tls.ca_file = pki.ca_file();
+  const auto t = test_support::make_target(fleet.url(0), "t", s);
+  const std::vector<core::target> targets{t};
+  probe::tls_contexts tls(targets);
+  probe::kept_connection kept;
+  for (int round = 0; round < 3; ++round) {
+    const auto r = loop_.check(t, &kept, tls);
+    ASSERT_EQ(r.outcome, core::outcome::healthy) << r.error;
+    EXPECT_TRUE(r.grpc->tls);
+    EXPECT_EQ(r.connection_reused, round > 0);
+    EXPECT_TRUE(r.cert_expires_at.has_value());
+    EXPECT_FALSE(r.tls_version.empty());
+  }
+  EXPECT_EQ(fleet.connections_accepted(), 1u);
+  kept.close();
   fleet.stop();
   std::filesystem::remove_all(dir);
 }

@@ -284,6 +284,27 @@ TEST_F(serve, reuse_connection_keeps_one_connection_per_target_across_reloads) {
   EXPECT_LE(opened, 6u);
 }
 
+TEST_F(serve, reuse_connection_keeps_one_grpc_session_per_target) {
+  auto o = test_support::quick_mock(2, 0ms);
+  o.protocol = mock::protocol::grpc;
+  mock::mock_fleet grpc(o);
+  grpc.start();
+  const auto path =
+      write_file("serve-grpc-reuse.yaml", fleet_config(grpc, 2, "", "  reuse_connection: true\n"));
+  serve_process p({"-c", path});
+  ASSERT_TRUE(p.wait_ready()) << p.log();
+  ASSERT_TRUE(eventually([&] {
+    return get_json(p, "/api/v1/targets/svc-0")["checks"] >= 4 &&
+           get_json(p, "/api/v1/targets/svc-1")["checks"] >= 4;
+  })) << p.log();
+  EXPECT_EQ(grpc.connections_accepted(), 2u);  // one per target: every round a new stream
+  EXPECT_GE(grpc.requests_served(), 8u);
+  const auto last = get_json(p, "/api/v1/targets/svc-0")["last"];
+  EXPECT_EQ(last["outcome"], "healthy") << last.dump();
+  EXPECT_EQ(last["connection_reused"], true);
+  EXPECT_EQ(last["grpc_serving_status"], "SERVING");
+}
+
 TEST_F(serve, connections_are_fresh_every_round_by_default) {
   serve_process p({"-c", config_});
   ASSERT_TRUE(p.wait_ready()) << p.log();

@@ -97,6 +97,11 @@ struct target {
     if (const auto* grpc = std::get_if<grpc_spec>(&spec)) return grpc->tls;
     return std::holds_alternative<tls_spec>(spec);
   }
+  /// Whether its checks can go over a connection kept from the last one (serve's
+  /// reuse_connection): HTTP and gRPC. A TCP or TLS check's connection is what it checks.
+  bool can_keep_connection() const {
+    return std::holds_alternative<http_spec>(spec) || std::holds_alternative<grpc_spec>(spec);
+  }
 };
 
 }  // namespace fleetcheck::core

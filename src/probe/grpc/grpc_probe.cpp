@@ -15,6 +15,7 @@
 #include "probe/classify.hpp"
 #include "probe/connect.hpp"
 #include "probe/grpc/health_call.hpp"
+#include "probe/http/kept_connection.hpp"
 #include "probe/tls_client.hpp"
 #include "probe/tls_handshake.hpp"
 #include "probe/tls_session_cache.hpp"
@@ -98,42 +99,64 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
       co_return record.fail(core::failure::tls_handshake, "TLS: " + tls_context.error());
     }
   }
-  beast::tcp_stream tcp(co_await asio::this_coro::executor);
-  if (const auto ec =
-          co_await resolve_and_connect(tcp, spec.at, ctx, record, !s.conditions.empty())) {
-    co_return record.fail(classify(ec, record.current(), 0, about));
-  }
-
   grpc::call_request request;
   request.authority = authority_of(spec.at);
   request.tls = spec.tls;
   request.service = spec.service;
-  request.timeout =
-      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline.at - clock::now());
   request.metadata = s.http.request.headers;
   request.max_header_bytes = s.http.max_header_bytes;
   request.max_message_bytes = s.http.max_body_bytes;
-  grpc::health_call call(request);
 
+  // grpc-timeout: what is left when the call starts, so that the server gives up when we do.
+  const auto starting_now = [&] {
+    request.timeout =
+        std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline.at - clock::now());
+    return request;
+  };
+  const auto call_on = [&](http_connection& c) {
+    return c.secure ? run_call(*c.secure, *c.h2, record, ctx.deadline.at, about)
+                    : run_call(*c.plain, *c.h2, record, ctx.deadline.at, about);
+  };
+  http_connection c;
   std::optional<check::transport_failure> failed;
-  if (spec.tls) {
+  if (ctx.kept != nullptr) {
+    // serve's reuse_connection: the next call is a new stream on the kept session.
+    if (auto taken = ctx.kept->take(seen); taken && taken->h2 && taken->h2->can_call_again()) {
+      c = std::move(*taken);
+      c.tcp().expires_at(ctx.deadline.at);
+      c.h2->call_again(starting_now());
+      failed = co_await call_on(c);
+      // A session the server closed while idle, or a GOAWAY that left our stream out (RFC 9113
+      // §8.7: not processed, safe to retry): once more on a fresh connection, as for http://.
+      const bool again = (failed && went_stale(*failed)) || c.h2->response().refused;
+      if (again && clock::now() < ctx.deadline.at) {
+        c = http_connection{};
+        failed.reset();
+        seen.connection_reused = false;
+        record.enter(core::probe_phase::resolve);
+        record.result.phases = {};
+      }
+    } else {
+      seen.connection_reused = false;
+    }
+  }
+  if (!c.is_open()) {
     // As https:// does, plus ALPN: gRPC needs h2, and a server that does not choose it would
     // read our frames as HTTP/1.1.
-    auto sink = session_sink(ctx, spec.at, s.tls, *tls_context, "h2");
-    tls_stream stream(std::move(tcp), **tls_context);
-    if (auto failure = co_await tls_handshake(stream, sink, spec.at, s.tls, ctx, record, about,
-                                              alpn_requirement{"h2", "not a gRPC server"})) {
-      co_return record.fail(std::move(*failure));
+    failed = co_await open_connection(
+        c, spec.at, *tls_context, s, ctx, record, about,
+        spec.tls ? std::optional(alpn_requirement{"h2", "not a gRPC server"}) : std::nullopt);
+    if (!failed) {
+      c.h2 = std::make_unique<grpc::health_call>(starting_now());
+      failed = co_await call_on(c);
     }
-    failed = co_await run_call(stream, call, record, ctx.deadline.at, about);
-  } else {
-    failed = co_await run_call(tcp, call, record, ctx.deadline.at, about);
   }
   if (failed) co_return record.fail(std::move(*failed));
-
-  auto verdict = grpc::judge_call(call.response(), s.http.max_body_bytes);
+  auto verdict = grpc::judge_call(c.h2->response(), s.http.max_body_bytes);
   verdict.facts.tls = spec.tls;
   seen.grpc = std::move(verdict.facts);
+  // Whatever the service said, a session that ended the call cleanly carries the next one.
+  if (ctx.kept != nullptr && c.h2->can_call_again()) ctx.kept->park(std::move(c), seen);
   if (verdict.failed) {
     verdict.failed->phase = record.current();
     // A server that honours grpc-timeout gives up when we do (DEADLINE_EXCEEDED, RST_STREAM),

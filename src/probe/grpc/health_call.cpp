@@ -71,8 +71,11 @@ struct health_call::impl {
   std::int32_t stream_id = -1;
   std::size_t header_bytes = 0;
   bool answered = false;
-  bool failed = false;  // the session cannot go on (a callback refused, or nghttp2 gave up)
+  bool failed = false;     // the session cannot go on (a callback refused, or nghttp2 gave up)
+  bool first_call = true;  // the session's first bytes are still to come
   call_response response;
+
+  void submit(const call_request& next);
 
   ~impl() { nghttp2_session_del(session); }
 
@@ -145,12 +148,16 @@ struct health_call::impl {
         if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) r.end_stream = true;
         break;
       case NGHTTP2_RST_STREAM:
-        if (frame->hd.stream_id == s.stream_id) r.reset_code = frame->rst_stream.error_code;
+        if (frame->hd.stream_id == s.stream_id) {
+          r.reset_code = frame->rst_stream.error_code;
+          if (*r.reset_code == NGHTTP2_REFUSED_STREAM) r.refused = true;
+        }
         break;
       case NGHTTP2_GOAWAY: {
         // Only a GOAWAY that leaves our stream out, or says something is wrong, ends the call;
         // a graceful one (NO_ERROR, our stream included) lets the answer still come.
         const auto& g = frame->goaway;
+        if (g.last_stream_id < s.stream_id) r.refused = true;
         if (g.last_stream_id < s.stream_id || g.error_code != NGHTTP2_NO_ERROR) {
           r.goaway_code = g.error_code;
           r.goaway_debug.assign(reinterpret_cast<const char*>(g.opaque_data),
@@ -204,9 +211,6 @@ struct health_call::impl {
 
 health_call::health_call(const call_request& request) : impl_(std::make_unique<impl>()) {
   auto& s = *impl_;
-  s.request = request;
-  s.body = encode_health_request(request.service);
-
   nghttp2_session_callbacks* callbacks = nullptr;
   if (nghttp2_session_callbacks_new(&callbacks) != 0) throw std::bad_alloc();
   nghttp2_session_callbacks_set_on_header_callback(callbacks, impl::on_header);
@@ -227,6 +231,16 @@ health_call::health_call(const call_request& request) : impl_(std::make_unique<i
        static_cast<std::uint32_t>(std::min<std::size_t>(request.max_header_bytes, 1u << 30))},
   };
   nghttp2_submit_settings(s.session, NGHTTP2_FLAG_NONE, settings, std::size(settings));
+  s.submit(request);
+}
+
+void health_call::impl::submit(const call_request& next) {
+  request = next;
+  body = encode_health_request(request.service);
+  body_sent = 0;
+  header_bytes = 0;
+  answered = false;
+  response = call_response{};
 
   const std::string scheme = request.tls ? "https" : "http";
   std::string authority = request.authority;
@@ -264,14 +278,31 @@ health_call::health_call(const call_request& request) : impl_(std::make_unique<i
                              reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(),
                              v.size(), NGHTTP2_NV_FLAG_NONE});  // nghttp2 copies names and values
   }
-  nghttp2_data_provider body{};
-  body.read_callback = impl::read_body;
-  s.stream_id = nghttp2_submit_request(s.session, nullptr, nva.data(), nva.size(), &body, nullptr);
-  if (s.stream_id < 0) {
-    s.failed = true;
-    s.response.protocol_error =
-        fmt::format("cannot send the request: {}", nghttp2_strerror(s.stream_id));
+  nghttp2_data_provider provider{};
+  provider.read_callback = impl::read_body;
+  stream_id = nghttp2_submit_request(session, nullptr, nva.data(), nva.size(), &provider, nullptr);
+  if (stream_id < 0) {
+    failed = true;
+    response.protocol_error =
+        fmt::format("cannot send the request: {}", nghttp2_strerror(stream_id));
   }
+}
+
+bool health_call::can_call_again() const {
+  const auto& s = *impl_;
+  const auto& r = s.response;
+  // The last call ended as HTTP/2 means (END_STREAM, no reset but NO_ERROR), nothing is wrong
+  // with the session, and the server has not said it is going away (a GOAWAY, even a graceful
+  // one, forbids new streams: nghttp2 checks that, and that stream ids are left).
+  return !s.failed && r.protocol_error.empty() && !r.goaway_code && r.stream_closed &&
+         r.end_stream && (!r.reset_code || *r.reset_code == NGHTTP2_NO_ERROR) &&
+         nghttp2_session_want_read(s.session) != 0 &&
+         nghttp2_session_check_request_allowed(s.session) != 0;
+}
+
+void health_call::call_again(const call_request& request) {
+  impl_->first_call = false;
+  impl_->submit(request);
 }
 
 health_call::~health_call() = default;
@@ -298,7 +329,7 @@ void health_call::feed(std::string_view bytes) {
   auto& s = *impl_;
   if (s.failed || bytes.empty()) return;
   auto& first = s.response.first_bytes;
-  if (first.size() < kept_first_bytes) {
+  if (s.first_call && first.size() < kept_first_bytes) {
     first.append(bytes.substr(0, kept_first_bytes - first.size()));
     // An HTTP/1.x server answers our preface with a status line, and may keep the connection
     // open after it: decided now, not at the timeout. (HTTP/2's first frame, SETTINGS, cannot

@@ -41,16 +41,21 @@ struct call_response {
   bool end_stream = false;                   ///< the server ended it with END_STREAM
   std::optional<std::uint32_t> reset_code;   ///< RST_STREAM's error code
   std::optional<std::uint32_t> goaway_code;  ///< GOAWAY's error code, when it cut our stream off
-  std::string goaway_debug;                  ///< GOAWAY's debug data
-  std::string protocol_error;                ///< why the session failed ("" = it did not)
+  /// The server did not process the call (RFC 9113 §8.7): a GOAWAY whose last stream is below
+  /// ours, or RST_STREAM REFUSED_STREAM. Safe to send again on a new connection.
+  bool refused = false;
+  std::string goaway_debug;    ///< GOAWAY's debug data
+  std::string protocol_error;  ///< why the session failed ("" = it did not)
   bool headers_too_large = false;
   bool message_too_large = false;
   std::string first_bytes;  ///< the first bytes received, to recognise an HTTP/1.x answer
 };
 
-/// The client session of one call. Not thread-safe; owned by one coroutine.
+/// The client session of one call, and of the calls after it on the same connection (serve's
+/// reuse_connection). Not thread-safe; used by one coroutine at a time.
 class health_call {
  public:
+  /// A new session (the preface and SETTINGS go out first) with `request` as its first call.
   explicit health_call(const call_request& request);
   ~health_call();
   health_call(const health_call&) = delete;
@@ -66,6 +71,13 @@ class health_call {
   /// Whether the response's headers (or trailers-only) have arrived: the server has answered.
   bool answered() const;
   const call_response& response() const;
+
+  /// Whether another call may go over this session: the last one ended cleanly, the session is
+  /// sound and the server has not sent GOAWAY.
+  bool can_call_again() const;
+  /// Starts `request` as a new stream on the session; response() starts afresh. Only when
+  /// can_call_again().
+  void call_again(const call_request& request);
 
  private:
   struct impl;

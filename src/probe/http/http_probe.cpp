@@ -24,33 +24,6 @@ using net::clock;
 
 namespace {
 
-/// A fresh connection for `line` in `c`: resolve, connect and, for https://, the handshake.
-asio::awaitable<std::optional<check::transport_failure>> open_connection(
-    http_connection& c, const request_line& line, asio::ssl::context* tls_context,
-    const core::check_settings& s, context& ctx, attempt_recorder& record,
-    const failure_context& about) {
-  beast::tcp_stream tcp(co_await asio::this_coro::executor);
-  if (const auto ec =
-          co_await resolve_and_connect(tcp, line.at, ctx, record, !s.conditions.empty())) {
-    co_return classify(ec, record.current(), 0, about);
-  }
-  if (!line.tls) {
-    c.plain.emplace(std::move(tcp));
-    co_return std::nullopt;
-  }
-  c.sink =
-      std::make_unique<tls_session_cache::sink>(session_sink(ctx, line.at, s.tls, tls_context));
-  c.secure.emplace(std::move(tcp), *tls_context);
-  co_return co_await tls_handshake(*c.secure, *c.sink, line.at, s.tls, ctx, record, about);
-}
-
-/// A kept connection that failed before any byte of the response came back was closed by the
-/// server while it sat idle (its keep-alive timeout raced our request), or the peek before
-/// reusing it could not tell: that says nothing about the service.
-bool went_stale(const check::transport_failure& f) {
-  return f.bytes_received == 0 && f.kind != core::failure::timeout;
-}
-
 /// Whether `c` may carry the target's next check: an HTTP/1.1 response that keeps the connection
 /// open and whose framing (not a close) ended it, with nothing read or decrypted past it.
 bool reusable(const response_parser& parser, std::size_t unread, http_connection& c) {
@@ -111,7 +84,7 @@ asio::awaitable<check::attempt_result> attempt(const core::target& t, const core
       }
     }
     if (!c.is_open()) {
-      failed = co_await open_connection(c, line, *tls_context, s, ctx, record, about);
+      failed = co_await open_connection(c, line.at, *tls_context, s, ctx, record, about);
       if (!failed) failed = co_await exchange_on(c);
     }
     if (failed) co_return record.fail(std::move(*failed));

@@ -4,9 +4,59 @@
 
 #include <cerrno>
 
+#include <boost/asio/this_coro.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
 
+#include "probe/connect.hpp"
+#include "probe/grpc/health_call.hpp"
+
 namespace fleetcheck::probe {
+
+http_connection::http_connection() = default;
+http_connection::~http_connection() = default;
+
+http_connection::http_connection(http_connection&& other) noexcept {
+  take_from(other);
+}
+
+http_connection& http_connection::operator=(http_connection&& other) noexcept {
+  if (this != &other) {
+    h2.reset();
+    plain.reset();
+    secure.reset();
+    sink.reset();
+    take_from(other);
+  }
+  return *this;
+}
+
+void http_connection::take_from(http_connection& other) noexcept {
+  sink = std::move(other.sink);
+  h2 = std::move(other.h2);
+  if (other.plain) plain.emplace(std::move(*other.plain));
+  if (other.secure) secure.emplace(std::move(*other.secure));
+  other.plain.reset();
+  other.secure.reset();
+}
+
+net::asio::awaitable<std::optional<check::transport_failure>> open_connection(
+    http_connection& c, const core::endpoint& at, boost::asio::ssl::context* tls_context,
+    const core::check_settings& s, context& ctx, attempt_recorder& record,
+    const failure_context& about, std::optional<alpn_requirement> alpn) {
+  boost::beast::tcp_stream tcp(co_await net::asio::this_coro::executor);
+  if (const auto ec = co_await resolve_and_connect(tcp, at, ctx, record, !s.conditions.empty())) {
+    co_return classify(ec, record.current(), 0, about);
+  }
+  if (tls_context == nullptr) {
+    c.plain.emplace(std::move(tcp));
+    co_return std::nullopt;
+  }
+  c.sink = std::make_unique<tls_session_cache::sink>(
+      session_sink(ctx, at, s.tls, tls_context, alpn ? alpn->protocol : std::string_view{}));
+  c.secure.emplace(std::move(tcp), *tls_context);
+  co_return co_await tls_handshake(*c.secure, *c.sink, at, s.tls, ctx, record, about, alpn);
+}
 
 bool looks_idle(boost::beast::tcp_stream& stream) {
   auto& socket = stream.socket();

@@ -1,6 +1,7 @@
 #pragma once
-// Internal: an HTTP/1.1 connection, plain or TLS, and the slot that keeps one open between the
-// checks of a target (serve's `reuse_connection`).
+// Internal: an HTTP connection, plain or TLS, and the slot that keeps one open between the
+// checks of a target (serve's `reuse_connection`): HTTP/1.1 for http(s)://, HTTP/2 with its
+// session for grpc(s)://.
 
 #include <cstdint>
 #include <memory>
@@ -10,10 +11,19 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "fleetcheck/check/attempt_result.hpp"
+#include "fleetcheck/core/check_settings.hpp"
+#include "fleetcheck/core/target.hpp"
+#include "net/asio_aliases.hpp"
+#include "probe/classify.hpp"
+#include "probe/context.hpp"
 #include "probe/tls_handshake.hpp"
 #include "probe/tls_session_cache.hpp"
 
 namespace fleetcheck::probe {
+
+namespace grpc {
+class health_call;
+}
 
 /// One open connection of an HTTP check: `plain` for http://, `secure` for https://.
 struct http_connection {
@@ -23,35 +33,39 @@ struct http_connection {
   std::unique_ptr<tls_session_cache::sink> sink;
   std::optional<boost::beast::tcp_stream> plain;
   std::optional<tls_stream> secure;
+  /// HTTP/2's client session when the connection speaks it (gRPC): the stream ids, the
+  /// server's settings and the header compression state go on from one call to the next.
+  std::unique_ptr<grpc::health_call> h2;
 
-  http_connection() = default;
-  http_connection(http_connection&& other) noexcept { take_from(other); }
-  http_connection& operator=(http_connection&& other) noexcept {
-    if (this != &other) {
-      plain.reset();
-      secure.reset();
-      sink.reset();
-      take_from(other);
-    }
-    return *this;
-  }
+  http_connection();
+  http_connection(http_connection&& other) noexcept;
+  http_connection& operator=(http_connection&& other) noexcept;
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;
-  ~http_connection() = default;
+  ~http_connection();
 
   bool is_open() const { return plain.has_value() || secure.has_value(); }
   boost::beast::tcp_stream& tcp() { return secure ? secure->next_layer() : *plain; }
 
  private:
   // Beast's streams move but do not move-assign; `other` is left closed (no connection).
-  void take_from(http_connection& other) noexcept {
-    sink = std::move(other.sink);
-    if (other.plain) plain.emplace(std::move(*other.plain));
-    if (other.secure) secure.emplace(std::move(*other.secure));
-    other.plain.reset();
-    other.secure.reset();
-  }
+  void take_from(http_connection& other) noexcept;
 };
+
+/// A fresh connection to `at` in `c`: resolve, connect and, with a TLS context, the handshake
+/// (offering and, when given, requiring the ALPN protocol). Bounded by the deadline.
+net::asio::awaitable<std::optional<check::transport_failure>> open_connection(
+    http_connection& c, const core::endpoint& at, boost::asio::ssl::context* tls_context,
+    const core::check_settings& s, context& ctx, attempt_recorder& record,
+    const failure_context& about, std::optional<alpn_requirement> alpn = std::nullopt);
+
+/// Whether a check that failed on a kept connection may go once more on a fresh one: nothing of
+/// an answer came back and it did not run out of time. The server closed the connection while
+/// it sat idle (its keep-alive timeout raced our request), or the peek before reusing it could
+/// not tell: that says nothing about the service. Go's Transport and Envoy retry the same way.
+inline bool went_stale(const check::transport_failure& f) {
+  return f.bytes_received == 0 && f.kind != core::failure::timeout;
+}
 
 /// The connection kept for one target between its checks, with what its handshake said (the
 /// address, the certificate's expiry, the TLS version), so that a check on it reports them as a

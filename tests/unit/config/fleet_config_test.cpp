@@ -141,7 +141,7 @@ TEST(fleet_config, tcp_targets_take_send_and_expect_but_no_http_keys) {
   EXPECT_THAT(error_of("targets:\n  - url: tcp://db\n"), HasSubstr("needs a port"));
 }
 
-TEST(fleet_config, reuse_connection_is_an_http_key_off_by_default) {
+TEST(fleet_config, reuse_connection_is_an_http_and_grpc_key_off_by_default) {
   const auto c = parse(
       "defaults:\n  reuse_connection: true\ntargets:\n  - url: http://a/\n  - url: https://b/\n"
       "    reuse_connection: false\n  - url: tcp://db:5432\n  - url: http://c/\n");
@@ -150,7 +150,12 @@ TEST(fleet_config, reuse_connection_is_an_http_key_off_by_default) {
   EXPECT_FALSE(parse("targets:\n  - url: http://a/\n").targets[0].settings.http.reuse_connection);
   EXPECT_THAT(error_of("targets:\n  - url: http://a/\n    reuse_connection: maybe\n"),
               HasSubstr("fleet.yaml:3: targets[0]"));
-  for (const auto* url : {"tcp://db:5432", "tls://db:636", "grpc://db:50051"}) {
+  const auto g = parse(
+      "targets:\n  - url: grpc://db:50051\n    reuse_connection: true\n  - url: grpcs://db:443\n");
+  EXPECT_TRUE(g.targets[0].settings.http.reuse_connection);
+  EXPECT_FALSE(g.targets[1].settings.http.reuse_connection);
+  for (const auto* url :
+       {"tcp://db:5432", "tls://db:636", "dns://127.0.0.1:53/a.example", "icmp://127.0.0.1"}) {
     EXPECT_THAT(error_of(fmt::format("targets:\n  - url: {}\n    reuse_connection: true\n", url)),
                 HasSubstr("fleet.yaml:3: targets[0]: 'reuse_connection' does not apply to"))
         << url;
