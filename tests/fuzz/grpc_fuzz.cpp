@@ -1,6 +1,7 @@
 // The gRPC response path with hostile bytes: arbitrary bytes, split at arbitrary points, fed to
 // the HTTP/2 client session of a health call as the server's side of the connection, then judged
-// (judge_call, the judge) and rendered in every format; the same bytes also go straight to the
+// (judge_call, the judge) and rendered in every format, for up to three calls on one session
+// (reuse_connection); the same bytes also go straight to the
 // HealthCheckResponse decoder. Any crash, exception or sanitizer report is a bug. Bounded: the
 // session sees each input once, in at most one chunk per byte.
 #include <cstdint>
@@ -35,12 +36,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.max_message_bytes = flags & 0x01 ? 8 : 64 * 1024;
   probe::grpc::health_call call(request);
   (void)call.take_output();
-  while (!bytes.empty() && !call.finished()) {
-    state = state * 1103515245u + 12345u;
-    const std::size_t n = (state >> 16) % 8 == 0 ? bytes.size() : 1 + (state >> 16) % 64;
-    call.feed(bytes.substr(0, n));
-    bytes.remove_prefix(std::min(n, bytes.size()));
-    (void)call.take_output();  // acknowledgements, as the probe would write them
+  // Up to three calls on the session, as serve's reuse_connection makes them: the bytes left
+  // after a call that ended cleanly are the server's side of the next one.
+  for (int calls = 1;; ++calls) {
+    while (!bytes.empty() && !call.finished()) {
+      state = state * 1103515245u + 12345u;
+      const std::size_t n = (state >> 16) % 8 == 0 ? bytes.size() : 1 + (state >> 16) % 64;
+      call.feed(bytes.substr(0, n));
+      bytes.remove_prefix(std::min(n, bytes.size()));
+      (void)call.take_output();  // acknowledgements, as the probe would write them
+    }
+    if (calls == 3 || bytes.empty() || !call.can_call_again()) break;
+    (void)probe::grpc::judge_call(call.response(), request.max_message_bytes);
+    call.call_again(request);
+    (void)call.take_output();
   }
   auto verdict = probe::grpc::judge_call(call.response(), request.max_message_bytes);
 

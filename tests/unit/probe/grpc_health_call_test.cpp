@@ -155,3 +155,67 @@ TEST(grpc_health_call, reads_a_served_answer_split_anywhere) {
     EXPECT_EQ(v.facts.serving_status, "SERVING");
   }
 }
+
+namespace {
+
+/// The serving answer above as frames of stream `id`, without the server's SETTINGS.
+std::string serving_answer(std::uint8_t id, std::uint8_t status = 0x01) {
+  const std::string i(1, static_cast<char>(id));
+  return "\x00\x00\x20\x01\x04\x00\x00\x00"s + i +
+         "\x88\x00\x0c"
+         "content-type\x10"
+         "application/grpc\x00\x00\x07\x00\x00\x00\x00\x00"s +
+         i + "\x00\x00\x00\x00\x02\x08"s + static_cast<char>(status) +
+         "\x00\x00\x0f\x01\x05\x00\x00\x00"s + i + "\x00\x0bgrpc-status\x01"s + "0";
+}
+
+}  // namespace
+
+TEST(grpc_health_call, a_session_carries_call_after_call_as_new_streams) {
+  health_call call(some_request());
+  EXPECT_TRUE(call.take_output().starts_with("PRI * HTTP/2.0"));
+  EXPECT_FALSE(call.can_call_again());  // the first call has not ended
+  call.feed("\0\0\0\x04\0\0\0\0\0"s + serving_answer(1));
+  ASSERT_TRUE(call.finished());
+  EXPECT_EQ(call.response().grpc_status, 0);
+  EXPECT_EQ(judge_call(call.response(), 1024).facts.serving_status, "SERVING");
+  ASSERT_TRUE(call.can_call_again());
+
+  call_request next = some_request();
+  next.service = "svc";
+  call.call_again(next);
+  EXPECT_FALSE(call.finished());
+  EXPECT_FALSE(call.answered());
+  const auto out = call.take_output();
+  EXPECT_FALSE(out.starts_with("PRI")) << "no second preface on the same connection";
+  EXPECT_THAT(out, HasSubstr("\x01\x04\x00\x00\x00\x03"s));  // HEADERS of stream 3
+  EXPECT_THAT(out, HasSubstr("\0\0\0\0\x05\x0a\x03svc"s));   // the new request's message
+  call.feed(serving_answer(3, 0x02));
+  ASSERT_TRUE(call.finished());
+  const auto v = judge_call(call.response(), 1024);
+  EXPECT_FALSE(v.failed.has_value()) << v.failed->message;
+  EXPECT_EQ(v.wrong_answer, "serving status NOT_SERVING");  // this call's answer, not the last
+  EXPECT_TRUE(call.can_call_again());
+}
+
+TEST(grpc_health_call, no_call_goes_on_a_session_the_server_is_leaving_or_broke) {
+  // A GOAWAY (even NO_ERROR, our stream included) forbids new streams; a reset, a stream
+  // without END_STREAM or a protocol error leaves the session in doubt.
+  const std::string goaway_after = "\0\0\x08\x07\0\0\0\0\0\0\0\0\x01\0\0\0\0"s;
+  const std::string reset = "\0\0\x04\x03\0\0\0\0\x01\0\0\0\x02"s;
+  const std::string cases[] = {serving_answer(1) + goaway_after, reset,
+                               "\0\0\0\x04\0\0\0\0\0"s + "\x00\x40\x00\x00\x00\x00\x00\x00\x01"s};
+  for (const auto& bytes : cases) {
+    health_call call(some_request());
+    (void)call.take_output();
+    call.feed("\0\0\0\x04\0\0\0\0\0"s + bytes);
+    EXPECT_FALSE(call.can_call_again()) << testing::PrintToString(bytes);
+  }
+  // A GOAWAY that leaves our stream out: the call was refused, not processed.
+  health_call refused(some_request());
+  (void)refused.take_output();
+  refused.feed("\0\0\0\x04\0\0\0\0\0"s + "\0\0\x08\x07\0\0\0\0\0\0\0\0\0\0\0\0\x0b"s);
+  EXPECT_TRUE(refused.finished());
+  EXPECT_TRUE(refused.response().refused);
+  EXPECT_FALSE(refused.can_call_again());
+}
