@@ -67,9 +67,7 @@ TEST(chaos_fleet, every_target_gets_exactly_one_right_row) {
   const auto cert = pki.issue("chaos", {"127.0.0.1"});
   mock::mock_fleet plain(chaos_options(900));
   auto tls_options = chaos_options(100);
-  tls_options.tls = true;
-  tls_options.cert_file = cert.cert;
-  tls_options.key_file = cert.key;
+  tls_options = test_support::with_tls(tls_options, cert.cert, cert.key);
   mock::mock_fleet tls(tls_options);
   plain.start();
   tls.start();

@@ -304,9 +304,7 @@ TEST_F(reuse, https_keeps_its_tls_connection_and_its_certificate_facts) {
   test_support::test_pki pki(dir.string());
   const auto leaf = pki.issue("server", {"127.0.0.1"});
   auto o = test_support::quick_mock(1, 0ms);
-  o.tls = true;
-  o.cert_file = leaf.cert;
-  o.key_file = leaf.key;
+  o = test_support::with_tls(o, leaf.cert, leaf.key);
   mock::mock_fleet fleet(o);
   fleet.start();
   auto t = http_target(fleet.url(0));
@@ -447,9 +445,7 @@ TEST_F(grpc_reuse, grpcs_keeps_its_tls_session_and_certificate_facts) {
   const auto leaf = pki.issue("grpc", {"127.0.0.1"});
   auto o = test_support::quick_mock(1, 0ms);
   o.protocol = mock::protocol::grpc;
-  o.tls = true;
-  o.cert_file = leaf.cert;
-  o.key_file = leaf.key;
+  o = test_support::with_tls(o, leaf.cert, leaf.key);
   mock::mock_fleet fleet(o);
   fleet.start();
   core::check_settings s;

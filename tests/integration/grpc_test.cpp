@@ -35,9 +35,7 @@ class grpc_checks : public ::testing::Test {
     o.protocol = protocol;
     if (tls) {
       const auto cert = pki_->issue("grpc", {"127.0.0.1"});
-      o.tls = true;
-      o.cert_file = cert.cert;
-      o.key_file = cert.key;
+      o = test_support::with_tls(o, cert.cert, cert.key);
     }
     auto fleet = std::make_unique<mock::mock_fleet>(o);
     fleet->start();
@@ -181,9 +179,7 @@ TEST_F(grpc_checks, grpcs_offers_h2_and_verifies_the_certificate) {
 TEST_F(grpc_checks, a_tls_server_without_h2_is_an_error) {
   const auto cert = pki_->issue("no-h2", {"127.0.0.1"});
   auto o = test_support::quick_mock(1, 1ms);
-  o.tls = true;
-  o.cert_file = cert.cert;
-  o.key_file = cert.key;
+  o = test_support::with_tls(o, cert.cert, cert.key);
   mock::mock_fleet fleet(o);  // HTTPS: no ALPN chosen
   fleet.start();
   const auto r = check("grpcs://127.0.0.1:" + std::to_string(fleet.ports()[0]));

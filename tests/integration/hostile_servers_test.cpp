@@ -167,9 +167,7 @@ test_support::test_pki* hostile_tls::pki_ = nullptr;
 TEST_F(hostile_tls, a_close_without_close_notify_is_accepted_where_the_framing_is_complete) {
   auto o = test_support::quick_mock(1, 5ms);
   const auto cert = pki_->issue("hostile", {"127.0.0.1"});
-  o.tls = true;
-  o.cert_file = cert.cert;
-  o.key_file = cert.key;
+  o = test_support::with_tls(o, cert.cert, cert.key);
   mock::mock_fleet fleet(o);
   fleet.start();
   core::check_settings s;

@@ -31,9 +31,7 @@ class https : public ::testing::Test {
   std::unique_ptr<mock::mock_fleet> serve(const test_support::cert_files& cert,
                                           const std::string& client_ca = "") {
     auto o = test_support::quick_mock();
-    o.tls = true;
-    o.cert_file = cert.cert;
-    o.key_file = cert.key;
+    o = test_support::with_tls(o, cert.cert, cert.key);
     o.client_ca_file = client_ca;
     auto fleet = std::make_unique<mock::mock_fleet>(o);
     fleet->start();

@@ -36,9 +36,7 @@ const test_support::cert_files& server_cert() {
 /// A started one-service HTTPS mock whose service has `service_fault`.
 std::unique_ptr<mock::mock_fleet> serve_tls(mock::fault service_fault = mock::fault::none) {
   auto o = test_support::quick_mock(1, 1ms);
-  o.tls = true;
-  o.cert_file = server_cert().cert;
-  o.key_file = server_cert().key;
+  o = test_support::with_tls(o, server_cert().cert, server_cert().key);
   for (const auto& f : mock::fault_catalog()) {
     if (f.what == service_fault && f.rate != nullptr) o.rates.*f.rate = 1.0;
   }

@@ -20,6 +20,15 @@ inline mock::mock_options quick_mock(std::size_t services = 1,
   return o;
 }
 
+/// `o` serving TLS with this certificate and key (PEM files).
+inline mock::mock_options with_tls(mock::mock_options o, const std::string& cert_file,
+                                   const std::string& key_file) {
+  o.tls = true;
+  o.cert_file = cert_file;
+  o.key_file = key_file;
+  return o;
+}
+
 /// A target for `url` with its name set, as the config loader would build it.
 inline core::target make_target(const std::string& url, const std::string& name = "",
                                 core::check_settings defaults = {}) {

@@ -58,9 +58,7 @@ TEST(serve_history, keeps_the_grpc_tls_dns_and_icmp_facts_across_a_restart) {
   const auto cert = pki.issue("grpc", {"127.0.0.1"});
   auto o = test_support::quick_mock(1, 1ms);
   o.protocol = mock::protocol::grpc;
-  o.tls = true;
-  o.cert_file = cert.cert;
-  o.key_file = cert.key;
+  o = test_support::with_tls(o, cert.cert, cert.key);
   mock::mock_fleet grpcs(o);
   grpcs.start();
 

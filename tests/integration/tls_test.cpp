@@ -40,9 +40,7 @@ class tls_check : public ::testing::Test {
                                           const std::string& client_ca = "",
                                           mock::fault service_fault = mock::fault::none) {
     auto o = test_support::quick_mock(1, 1ms);
-    o.tls = true;
-    o.cert_file = cert.cert;
-    o.key_file = cert.key;
+    o = test_support::with_tls(o, cert.cert, cert.key);
     o.client_ca_file = client_ca;
     for (const auto& f : mock::fault_catalog()) {
       if (f.what == service_fault && f.rate != nullptr) o.rates.*f.rate = 1.0;
