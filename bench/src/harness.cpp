@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 struct programs {
   fs::path mock, client;
   fs::path go_peer;  ///< may be missing: go-nethttp is then skipped, not the suite
+  fs::path floor;    ///< may be missing too: floor is then skipped
 };
 
 programs locate_programs(const bench_options& o) {
@@ -35,7 +36,7 @@ programs locate_programs(const bench_options& o) {
   const auto here = ec ? fs::path(".") : self.parent_path();
   programs p{o.mock_program.empty() ? here / "fleetcheck-mock" : o.mock_program,
              o.client_program.empty() ? here / "fleetcheck-bench-client" : o.client_program,
-             o.go_peer.empty() ? here / go_peer_program : o.go_peer};
+             o.go_peer.empty() ? here / go_peer_program : o.go_peer, here / floor_program};
   for (const auto& [path, target] :
        {std::pair{p.mock, "fleetcheck-mock"}, std::pair{p.client, "fleetcheck-bench-client"}}) {
     if (::access(path.c_str(), X_OK) != 0) {
@@ -238,9 +239,9 @@ class suite {
     const bool any_peer = std::any_of(options_.strategies.begin(), options_.strategies.end(),
                                       [](const strategy& s) { return s.is_peer(); });
     if (!any_peer) return;
-    peers_ = probe_peers(
-        peer_settings{options_.python, options_.peers_dir, progs.go_peer, options_.curl},
-        options_.strategies);
+    peers_ = probe_peers(peer_settings{options_.python, options_.peers_dir, progs.go_peer,
+                                       options_.curl, progs.floor},
+                         options_.strategies);
     for (const auto& v : peers_.versions) report_.context.notes.push_back(v + ".");
   }
 

@@ -162,6 +162,8 @@ std::vector<std::string> peer_runtime::command(const strategy& s) const {
   switch (s.kind) {
     case strategy_kind::go_nethttp:
       return {go_peer.string()};
+    case strategy_kind::floor:
+      return {floor.string()};
     case strategy_kind::curl_parallel:
       return {bash.string(), script(s).string(), "--curl", curl.string()};
     default:
@@ -172,6 +174,7 @@ std::vector<std::string> peer_runtime::command(const strategy& s) const {
 std::string peer_runtime::unavailable(const strategy& s) const {
   if (!s.is_peer()) return {};
   if (s.kind == strategy_kind::go_nethttp) return no_go;
+  if (s.kind == strategy_kind::floor) return no_floor;
   if (s.kind == strategy_kind::curl_parallel && !no_curl.empty()) return no_curl;
   if (s.kind != strategy_kind::curl_parallel && !no_python.empty()) return no_python;
   if (!fs::exists(script(s))) {
@@ -195,10 +198,15 @@ peer_runtime probe_peers(const peer_settings& settings, const std::vector<strate
   p.go_peer = settings.go_peer;
   p.curl = settings.curl.empty() ? find_on_path("curl") : settings.curl;
   p.bash = find_on_path("bash");
+  p.floor = settings.floor;
   using k = strategy_kind;
   if (wanted(strategies, {k::py_asyncio, k::py_threads, k::py_sequential})) probe_python(p);
   if (wanted(strategies, {k::go_nethttp})) probe_go(p);
   if (wanted(strategies, {k::curl_parallel})) probe_curl(p);
+  if (wanted(strategies, {k::floor}) && ::access(p.floor.c_str(), X_OK) != 0) {
+    p.no_floor = fmt::format("{} not found (built with the benchmarks, next to the harness)",
+                             p.floor.string());
+  }
   return p;
 }
 

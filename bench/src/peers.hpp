@@ -15,6 +15,7 @@ struct peer_settings {
   std::filesystem::path dir;      ///< the scripts; empty = the source tree's bench/peers
   std::filesystem::path go_peer;  ///< empty = fleetcheck-bench-go-nethttp next to the harness
   std::filesystem::path curl;     ///< empty = curl on PATH
+  std::filesystem::path floor;    ///< fleetcheck-bench-floor
 };
 
 /// What the harness found out about the peers' tools: where the programs are, which run, their
@@ -25,12 +26,14 @@ struct peer_runtime {
   std::filesystem::path go_peer;
   std::filesystem::path curl;
   std::filesystem::path bash;
+  std::filesystem::path floor;
   std::vector<std::string> versions;  ///< "Python 3.11.2, aiohttp 3.8.4, requests 2.28.1", ...
   std::string no_python;              ///< why no Python peer can run at all; empty when it works
   std::string no_aiohttp;             ///< why py-asyncio cannot run
   std::string no_requests;            ///< why py-threads and py-sequential cannot run
   std::string no_go;                  ///< why go-nethttp cannot run
   std::string no_curl;                ///< why curl-parallel cannot run
+  std::string no_floor;               ///< why floor cannot run
 
   /// Why `s` cannot run here; empty when it can.
   std::string unavailable(const strategy& s) const;
@@ -50,6 +53,7 @@ std::filesystem::path default_peers_dir();
 
 /// The Go peer's program name; the build puts it next to fleetcheck-bench.
 inline constexpr const char* go_peer_program = "fleetcheck-bench-go-nethttp";
+inline constexpr const char* floor_program = "fleetcheck-bench-floor";
 
 /// The oldest curl the curl peer works with: -Z came in 7.66, -w %{errormsg} and %{exitcode} in
 /// 7.75.

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view valid_names =
     "sequential, threads:W, threads:N, event-loop, event-loop-mt, go-nethttp, curl-parallel, "
-    "py-asyncio, py-threads:W, py-sequential";
+    "py-asyncio, py-threads:W, py-sequential, floor";
 
 /// "30" -> 30, "N" -> 0 (one worker per target).
 std::size_t parse_workers(std::string_view text, std::string_view whole) {
@@ -34,6 +34,7 @@ bool strategy::is_peer() const {
     case strategy_kind::py_sequential:
     case strategy_kind::go_nethttp:
     case strategy_kind::curl_parallel:
+    case strategy_kind::floor:
       return true;
     default:
       return false;
@@ -52,6 +53,7 @@ std::size_t strategy::concurrency(std::size_t n) const {
     case strategy_kind::event_loop_mt:
     case strategy_kind::py_asyncio:
     case strategy_kind::go_nethttp:
+    case strategy_kind::floor:
       return std::max<std::size_t>(1, std::min(n, in_flight_cap));
     case strategy_kind::curl_parallel:
       return std::max<std::size_t>(1, std::min(n, curl_parallel_max));
@@ -104,6 +106,8 @@ strategy parse_strategy(std::string_view text) {
     s.kind = strategy_kind::go_nethttp;
   } else if (head == "curl-parallel") {
     s.kind = strategy_kind::curl_parallel;
+  } else if (head == "floor") {
+    s.kind = strategy_kind::floor;
   } else {
     throw std::invalid_argument(
         fmt::format("unknown strategy '{}' (valid: {})", text, valid_names));
@@ -141,12 +145,12 @@ std::vector<strategy> parse_strategy_list(std::string_view text) {
 std::vector<strategy> default_strategies() {
   return parse_strategy_list(
       "sequential,threads:10,threads:30,threads:100,threads:N,event-loop,event-loop-mt,"
-      "go-nethttp,curl-parallel,py-asyncio,py-threads:100,py-sequential");
+      "floor,go-nethttp,curl-parallel,py-asyncio,py-threads:100,py-sequential");
 }
 
 std::vector<strategy> quick_strategies() {
   return parse_strategy_list(
-      "sequential,threads:100,threads:N,event-loop,event-loop-mt,go-nethttp,curl-parallel,"
+      "sequential,threads:100,threads:N,event-loop,event-loop-mt,floor,go-nethttp,curl-parallel,"
       "py-asyncio,py-threads:100,py-sequential");
 }
 

@@ -23,7 +23,21 @@ TEST(bench_strategy, parses_every_name_and_canonicalises_pools) {
   EXPECT_TRUE(parse_strategy("py-threads:100").is_peer());
   EXPECT_FALSE(parse_strategy("event-loop-mt").is_peer());
   EXPECT_EQ(parse_strategy_list("event-loop, sequential,event-loop").size(), 2u);
-  EXPECT_EQ(default_strategies().size(), 12u);
+  EXPECT_EQ(default_strategies().size(), 13u);
+}
+
+TEST(bench_strategy, knows_the_floor) {
+  const auto floor = parse_strategy("floor");
+  EXPECT_EQ(floor.kind, strategy_kind::floor);
+  EXPECT_EQ(floor.name, "floor");
+  EXPECT_TRUE(floor.is_peer());  // its own program, not fleetcheck-bench-client
+  EXPECT_EQ(floor.concurrency(100000), in_flight_cap);
+  EXPECT_EQ(floor.threads_needed(1000, 2), 0u);
+  EXPECT_THROW(parse_strategy("floor:2"), std::invalid_argument);
+  for (const auto& list : {default_strategies(), quick_strategies()}) {
+    EXPECT_TRUE(
+        std::any_of(list.begin(), list.end(), [](const strategy& s) { return s.name == "floor"; }));
+  }
 }
 
 TEST(bench_strategy, knows_the_go_and_curl_peers) {

@@ -134,6 +134,10 @@ TEST(bench_peers, go_nethttp_checks_every_target_at_n20) {
   expect_peer_measured("go-nethttp");
 }
 
+TEST(bench_peers, the_floor_checks_every_target_at_n20) {
+  expect_peer_measured("floor");
+}
+
 TEST(bench_peers, curl_parallel_checks_every_target_at_n20) {
   if (fleetcheck::bench::find_on_path("curl").empty()) {
     GTEST_SKIP() << "curl is not installed (apt install curl)";

@@ -28,17 +28,18 @@ enum class strategy_kind : std::uint8_t {
   py_sequential,  ///< Python: requests in a for loop
   go_nethttp,     ///< Go: net/http, one goroutine per URL (bench/peers/go_nethttp)
   curl_parallel,  ///< curl -Z: the curl tool's parallel transfers (bench/peers/curl_parallel.sh)
+  floor,          ///< the physical floor: one epoll loop on raw sockets (fleetcheck-bench-floor)
 };
 
 /// One concurrency model, as named on the command line: "sequential", "threads:30", "threads:N",
 /// "event-loop", "event-loop-mt", "go-nethttp", "curl-parallel", "py-asyncio", "py-threads:100",
-/// "py-sequential".
+/// "py-sequential", "floor".
 struct strategy {
   strategy_kind kind = strategy_kind::event_loop;
   std::size_t workers = 0;  ///< W of threads:W / py-threads:W; 0 = one per target ("threads:N")
   std::string name;         ///< canonical spelling, e.g. "threads:N"
 
-  /// Runs outside our binary: a peer (Python, Go or curl), not fleetcheck-bench-client.
+  /// Runs outside fleetcheck-bench-client: a peer (Python, Go or curl) or the floor.
   bool is_peer() const;
   /// Checks in flight at once for `n` targets (the same cap for everyone, see in_flight_cap).
   std::size_t concurrency(std::size_t n) const;
