@@ -1,24 +1,18 @@
 #include "probe/grpc/grpc_probe.hpp"
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 #include "probe/classify.hpp"
-#include "probe/connect.hpp"
 #include "probe/grpc/health_call.hpp"
 #include "probe/http/kept_connection.hpp"
 #include "probe/tls_client.hpp"
 #include "probe/tls_handshake.hpp"
-#include "probe/tls_session_cache.hpp"
 
 namespace fleetcheck::probe {
 

@@ -2,14 +2,12 @@
 
 #include <optional>
 
-#include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
 #include "probe/classify.hpp"
-#include "probe/connect.hpp"
 #include "probe/http/kept_connection.hpp"
 #include "probe/http/request.hpp"
 #include "probe/http/response_reader.hpp"
